@@ -1,0 +1,78 @@
+"""Exceptions and warnings raised by servqual.
+
+Every error that servqual raises for bad input derives from :class:`ServqualError`, and the two
+families users meet most (a broken questionnaire file, a broken data file) also derive from
+:class:`ValueError`, so ``except ValueError`` keeps working in user code.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ServqualError",
+    "InstrumentError",
+    "DataValidationError",
+    "DataReadError",
+    "ConvergenceError",
+    "AnalysisError",
+    "ServqualWarning",
+    "InstrumentWarning",
+    "ConvergenceWarning",
+    "HeywoodWarning",
+]
+
+
+class ServqualError(Exception):
+    """Base class of every servqual error."""
+
+
+class InstrumentError(ServqualError, ValueError):
+    """A questionnaire (instrument) file or object is invalid.
+
+    The message names the file and the YAML line of each problem.
+    """
+
+    def __init__(self, message: str, problems: list | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+
+class DataReadError(ServqualError, ValueError):
+    """A data file cannot be read (missing, unreadable, wrong encoding, unknown format)."""
+
+
+class DataValidationError(ServqualError, ValueError):
+    """Responses do not agree with the instrument.
+
+    Attributes
+    ----------
+    problems : pandas.DataFrame
+        One row per offending cell with columns ``file, row, column, value, problem``.
+    """
+
+    def __init__(self, message: str, problems=None):
+        super().__init__(message)
+        self.problems = problems
+
+
+class AnalysisError(ServqualError, ValueError):
+    """An analysis cannot be computed on the given data (too few rows, singular matrix, ...)."""
+
+
+class ConvergenceError(AnalysisError):
+    """An iterative estimator (EFA, CFA) did not converge."""
+
+
+class ServqualWarning(UserWarning):
+    """A result could be computed but deserves attention."""
+
+
+class InstrumentWarning(ServqualWarning):
+    """A questionnaire is valid but unusual (e.g. a dimension with fewer than 3 items)."""
+
+
+class ConvergenceWarning(ServqualWarning):
+    """An iterative estimator stopped before meeting its convergence criterion."""
+
+
+class HeywoodWarning(ServqualWarning):
+    """A factor solution has a Heywood case (communality >= 1, negative variance)."""
