@@ -47,6 +47,8 @@ __all__ = [
     "Indicator",
     "Criterion",
     "Hierarchy",
+    "KanoFeature",
+    "KANO_ANSWERS",
     "Instrument",
     "load_instrument",
     "BLOCK_ROLES",
@@ -257,6 +259,20 @@ class KPI:
 
 
 @dataclass(frozen=True)
+class KanoFeature:
+    """A Kano feature asked twice: functional (feature present) and dysfunctional (feature absent)."""
+
+    id: str
+    functional: str
+    dysfunctional: str
+    text: Text = field(default_factory=Text)
+    line: int = 0
+
+
+KANO_ANSWERS = ("like", "must_be", "neutral", "live_with", "dislike")
+
+
+@dataclass(frozen=True)
 class Indicator:
     """A leaf of the hierarchy: a survey item, a dimension score or a KPI."""
 
@@ -333,6 +349,8 @@ class Instrument:
     pii: tuple = ()
     segments: tuple = ()
     scales: tuple = ()  # named scales (id, Scale)
+    kano_features: tuple = ()
+    kano_answers: tuple = ()  # (standard answer, code in the data) pairs
     source: str | None = None
 
     # ---- construction ---------------------------------------------------------------------------
@@ -466,6 +484,9 @@ class Instrument:
         for k in self.kpis:
             if k.column:
                 add(k.column, k.id, None, "kpi", None, k.direction, None)
+        for f in self.kano_features:
+            add(f.functional, f.id, "functional", "kano")
+            add(f.dysfunctional, f.id, "dysfunctional", "kano")
         if self.duration_column:
             add(self.duration_column, None, None, "duration")
         for c in self.segments:
@@ -656,7 +677,7 @@ class _Problems:
 _TOP_KEYS = {
     "id", "version", "title", "instructions", "citation", "languages", "scale", "scales", "missing_codes",
     "dimensions", "blocks", "analysis_block", "outcomes", "attention_checks", "kpis", "hierarchy",
-    "respondent_id", "duration", "pii", "segments", "description", "notes", "source", "license", "data",
+    "respondent_id", "duration", "pii", "segments", "description", "notes", "source", "license", "data", "kano",
 }
 
 
@@ -929,7 +950,9 @@ def _build(spec: dict, source: str) -> Instrument:
     # dimensions
     dims = []
     dl = spec.get("dimensions")
-    if not isinstance(dl, list) or not dl:
+    if dl is None and spec.get("kano"):
+        dl = []  # a Kano-only questionnaire
+    elif not isinstance(dl, list) or not dl:
         pr.err(_line(spec, "dimensions") or 1, "'dimensions' must be a non-empty list of {id, items}")
         dl = []
     for d, dline in zip(dl, getattr(dl, "item_lines", [0] * len(dl))):
@@ -1049,6 +1072,8 @@ def _build(spec: dict, source: str) -> Instrument:
     if h is not None:
         hierarchy = _hierarchy(h, pr, spec, dims, outcomes, kpis)
 
+    kano_features, kano_answers = _kano(spec.get("kano"), pr, _line(spec, "kano"), claim_id, claim_col)
+
     langs = spec.get("languages", list(LANGS))
     if not isinstance(langs, list) or any(x not in LANGS for x in langs):
         pr.err(_line(spec, "languages"), f"languages must be a list drawn from zh, en; got {langs!r}")
@@ -1061,8 +1086,54 @@ def _build(spec: dict, source: str) -> Instrument:
         citation=spec.get("citation"), languages=tuple(langs), missing_codes=tuple(mc), blocks=tuple(blocks),
         analysis_block=analysis_block, outcomes=outcomes, attention_checks=checks, kpis=tuple(kpis), hierarchy=hierarchy,
         respondent_id=rid, duration_column=dcol, duration_unit=dunit, min_duration=dmin, pii=tuple(pii), segments=tuple(segs),
-        scales=tuple(named.items()), source=source,
+        scales=tuple(named.items()), kano_features=kano_features, kano_answers=kano_answers, source=source,
     )
+
+
+def _kano(k, pr: _Problems, line: int, claim_id, claim_col):
+    if k is None:
+        return (), ()
+    if not isinstance(k, dict):
+        pr.err(line, "kano must be a mapping with 'answers' and 'features'")
+        return (), ()
+    for key in k:
+        if key not in ("answers", "features"):
+            pr.err(_line(k, key), f"kano: unknown key {key!r}; allowed: answers, features")
+    ans = k.get("answers") or {a: a.replace("_", "-") for a in KANO_ANSWERS}
+    answers = []
+    if not isinstance(ans, dict):
+        pr.err(_line(k, "answers"), "kano answers must map like, must_be, neutral, live_with, dislike to their codes in the data")
+    else:
+        for a in ans:
+            if a not in KANO_ANSWERS:
+                pr.err(_line(ans, a), f"kano answers: unknown answer {a!r}; the five Kano answers are {', '.join(KANO_ANSWERS)}")
+        for a in KANO_ANSWERS:
+            if a not in ans:
+                pr.err(_line(ans) or line, f"kano answers: the code of {a!r} is missing")
+            else:
+                answers.append((a, ans[a]))
+        codes = [c for _, c in answers]
+        if len(set(map(str, codes))) != len(codes):
+            pr.err(_line(ans) or line, f"kano answers: two answers share one code ({codes})")
+    feats = []
+    fl = k.get("features")
+    if not isinstance(fl, list) or not fl:
+        pr.err(_line(k, "features") or line, "kano needs a non-empty list of features {id, functional, dysfunctional}")
+        fl = []
+    for f, fline in zip(fl, getattr(fl, "item_lines", [line] * len(fl))):
+        if not isinstance(f, dict):
+            pr.err(fline, f"a Kano feature must be a mapping, got {f!r}")
+            continue
+        fid = _check_id(f.get("id"), pr, fline, "a Kano feature")
+        claim_id(fid, fline, "Kano feature")
+        fc, dc = f.get("functional"), f.get("dysfunctional")
+        if not isinstance(fc, str) or not isinstance(dc, str):
+            pr.err(fline, f"Kano feature {fid!r} needs 'functional' and 'dysfunctional' column names")
+            continue
+        claim_col(fc, fline, f"Kano feature {fid} functional")
+        claim_col(dc, fline, f"Kano feature {fid} dysfunctional")
+        feats.append(KanoFeature(id=fid or "", functional=fc, dysfunctional=dc, text=_text(f.get("text"), pr, fline, "Kano feature text"), line=fline))
+    return tuple(feats), tuple(answers)
 
 
 def _hierarchy(h, pr: _Problems, spec, dims, outcomes, kpis) -> Hierarchy | None:
