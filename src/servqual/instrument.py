@@ -646,7 +646,7 @@ def _parse(text: str, source: str) -> Instrument:
         ) from None
     if not isinstance(spec, dict):
         raise InstrumentError(f"{source}: the file must be a YAML mapping with at least 'id', 'scale' and 'dimensions'.")
-    return _build(spec, source)
+    return _build(spec, source, stacklevel=6)
 
 
 class _Problems:
@@ -654,6 +654,7 @@ class _Problems:
         self.source = source
         self.errors: list = []
         self.warnings: list = []
+        self.stacklevel = 4
 
     def err(self, line: int, msg: str):
         self.errors.append((line, msg))
@@ -666,7 +667,7 @@ class _Problems:
 
     def raise_if_any(self):
         for line, msg in self.warnings:
-            warnings.warn(f"{self.where(line)}: {msg}", InstrumentWarning, stacklevel=4)
+            warnings.warn(f"{self.where(line)}: {msg}", InstrumentWarning, stacklevel=self.stacklevel)
         if self.errors:
             self.errors.sort(key=lambda t: t[0])
             lines = [f"{self.where(line)}: {msg}" for line, msg in self.errors]
@@ -769,8 +770,9 @@ def _check_id(v, pr: _Problems, line: int, what: str) -> str | None:
     return v
 
 
-def _build(spec: dict, source: str) -> Instrument:
+def _build(spec: dict, source: str, stacklevel: int = 4) -> Instrument:
     pr = _Problems(source)
+    pr.stacklevel = stacklevel
     unknown = [k for k in spec if k not in _TOP_KEYS]
     for k in unknown:
         pr.err(_line(spec, k), f"unknown top-level key {k!r}; allowed: {', '.join(sorted(_TOP_KEYS))}")

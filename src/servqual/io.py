@@ -171,6 +171,8 @@ def read_table(path, encoding: str | None = None, sheet=None) -> tuple[pd.DataFr
                 raise DataReadError(f"{p}: the file is empty.")
             text, enc = _decode(raw, p, encoding)
             sep = _sniff_sep(text, suffix)
+            header = next(csv.reader(_io.StringIO(text.split("\n", 1)[0]), delimiter=sep), [])
+            _check_header(p, header)
             try:
                 df = pd.read_csv(_io.StringIO(text), sep=sep, keep_default_na=False, na_values=[""], skipinitialspace=False)
             except pd.errors.ParserError as e:
@@ -178,7 +180,9 @@ def read_table(path, encoding: str | None = None, sheet=None) -> tuple[pd.DataFr
             rows = pd.Series(np.arange(len(df)) + 2, index=df.index, name="row")
         elif suffix in EXCEL_SUFFIXES:
             try:
-                df = pd.read_excel(p, sheet_name=0 if sheet is None else sheet, dtype=object)
+                sh = 0 if sheet is None else sheet
+                _check_header(p, pd.read_excel(p, sheet_name=sh, header=None, nrows=1).iloc[0].tolist())
+                df = pd.read_excel(p, sheet_name=sh, dtype=object, keep_default_na=False, na_values=[""])
             except ValueError as e:
                 raise DataReadError(f"{p}: cannot read sheet {sheet!r} ({e}).") from None
             rows = pd.Series(np.arange(len(df)) + 2, index=df.index, name="row")
@@ -203,10 +207,19 @@ def read_table(path, encoding: str | None = None, sheet=None) -> tuple[pd.DataFr
     except Exception as e:  # noqa: BLE001 - third-party readers raise their own types
         raise DataReadError(f"{p}: cannot read the file ({type(e).__name__}: {e}).") from None
     df.columns = [str(c).strip() for c in df.columns]
-    dup = pd.Index(df.columns)[pd.Index(df.columns).duplicated()].unique().tolist()
-    if dup:
-        raise DataReadError(f"{p}: the header repeats column name(s) {', '.join(dup)}; every column needs its own name.")
+    _check_header(p, list(df.columns))
     return df, enc, rows, labels, user_missing
+
+
+def _check_header(p, header) -> None:
+    names = [str(c).strip() for c in header]
+    seen, dup = set(), []
+    for c in names:
+        if c in seen and c not in dup:
+            dup.append(c)
+        seen.add(c)
+    if dup:
+        raise DataReadError(f"{p}: the header (row 1) repeats column name(s) {', '.join(dup)}; every column needs its own name.")
 
 
 # --------------------------------------------------------------------------------------------------

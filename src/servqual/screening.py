@@ -295,7 +295,8 @@ def screen(data, instrument, *, exclude=None, longstring_threshold: int | None =
     else:
         f["duplicate_id"] = False
     has_any = answered.any(axis=1)
-    f["duplicate_answers"] = (x_ans.round(9).astype(str).agg("|".join, axis=1).duplicated(keep="first").to_numpy()) & has_any
+    row_hash = pd.util.hash_pandas_object(x_ans.round(9), index=False)
+    f["duplicate_answers"] = row_hash.duplicated(keep="first").to_numpy() & has_any
     ls_thr = longstring_threshold or max(5, int(np.ceil(max(len(c) for c in block_cols.values()) / 2)))
     masks = {
         "straightlining": f["straightlining"].to_numpy(),
