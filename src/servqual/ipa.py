@@ -1,0 +1,309 @@
+"""Importance-performance analysis (IPA): stated or derived importance, quadrants and improvement priorities.
+
+Martilla & James (1977) plot each service attribute by its importance and its performance; the
+crosshair splits the plot into four quadrants that say where to act. :func:`ipa` takes importance
+from the questionnaire's importance block (stated) or derives it from how strongly each attribute's
+performance goes with overall satisfaction (correlation, standardised regression, Johnson's relative
+weights), adds the diagonal iso-priority line and returns a ranked list of attributes to improve.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._result import ResultMixin
+from .exceptions import AnalysisError, ServqualWarning
+from .gap import _as_frame, _block_columns, _check_instrument
+from .instrument import Instrument
+
+__all__ = ["IPAResult", "ipa", "QUADRANTS"]
+
+#: quadrant code -> (Chinese label, English label), Martilla & James (1977)
+QUADRANTS = {
+    "concentrate_here": ("重点改进区", "Concentrate here"),
+    "keep_up": ("继续保持区", "Keep up the good work"),
+    "low_priority": ("低优先区", "Low priority"),
+    "possible_overkill": ("过度投入区", "Possible overkill"),
+}
+IMPORTANCE_METHODS = ("stated", "correlation", "regression", "relative_weights")
+
+
+def _relative_weights(r_xx: np.ndarray, r_xy: np.ndarray) -> np.ndarray:
+    """Johnson's (2000) raw relative weights from predictor correlations and predictor-criterion correlations.
+
+    With ``R_xx = Q diag(l) Q'``, ``Lambda = Q diag(sqrt(l)) Q'`` holds the loadings of the predictors
+    on their closest orthogonal counterparts Z, ``beta = Q diag(1/sqrt(l)) Q' r_xy`` the regression of
+    the criterion on Z, and the raw weight of predictor j is ``sum_k Lambda_jk^2 beta_k^2``; the raw
+    weights add up to the model R^2.
+    """
+    evals, evecs = np.linalg.eigh(r_xx)
+    if evals.min() <= 1e-10 * max(evals.max(), 1.0):
+        raise AnalysisError("the attributes' correlation matrix is singular; relative weights need linearly independent attributes")
+    lam = evecs @ np.diag(np.sqrt(evals)) @ evecs.T
+    beta = evecs @ np.diag(1 / np.sqrt(evals)) @ evecs.T @ r_xy
+    return (lam**2) @ (beta**2)
+
+
+@dataclass(frozen=True)
+class IPAResult(ResultMixin):
+    """Result of :func:`ipa`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per attribute (see :func:`ipa`).
+    priorities : pandas.DataFrame
+        The attributes to improve, most urgent first.
+    crosshair : dict
+        ``{"importance": x, "performance": y, "rule": ...}``.
+    importance_method : str
+    outcome : str
+        The criterion of derived importance (empty for stated importance).
+    r2 : float
+        R^2 of the outcome on the attributes (regression / relative weights), else NaN.
+    n : int
+    """
+
+    table: pd.DataFrame
+    priorities: pd.DataFrame
+    crosshair: dict
+    importance_method: str
+    performance_source: str
+    outcome: str
+    r2: float
+    n: int
+    title: str = field(default="Importance-performance analysis")
+
+    def tables(self) -> dict:
+        return {"Importance-performance grid": self.table, "Improvement priorities": self.priorities,
+                "Crosshair": pd.DataFrame([self.crosshair])}
+
+    def notes(self) -> list:
+        c = self.crosshair
+        lines = [
+            f"Importance: {self.importance_method}"
+            + (f" against {self.outcome}" if self.outcome else "")
+            + (f" (R^2 = {self.r2:.3f})" if np.isfinite(self.r2) else "")
+            + f"; performance: {self.performance_source}; {self.n} respondents.",
+            f"Crosshair ({c['rule']}): importance {c['importance']:.3f}, performance {c['performance']:.3f}.",
+        ]
+        for code, (zh, en) in QUADRANTS.items():
+            its = self.table.loc[self.table["quadrant"] == code, "item"].tolist()
+            if its:
+                lines.append(f"{en} / {zh}: {', '.join(its)}.")
+        if len(self.priorities):
+            lines.append("Improve first: " + ", ".join(self.priorities["item"].head(5)) + " (Martilla & James 1977; "
+                         "iso-priority diagonal after Slack 1994 / Abalo et al. 2007).")
+        return lines
+
+
+def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str = "mean", outcome=None, *,
+        level: str = "item", nan_policy: str = "listwise") -> IPAResult:
+    """Importance-performance analysis of the questionnaire's attributes.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or Responses
+        Scored answers.
+    instrument : Instrument
+    importance : {"stated", "correlation", "regression", "relative_weights"}
+        ``stated``: mean of the importance block. Derived importance of each attribute's performance
+        for the outcome: ``correlation`` (Pearson r), ``regression`` (standardised OLS coefficients of
+        the outcome on all attributes), ``relative_weights`` (Johnson 2000 raw relative weights; they
+        add up to R^2).
+    crosshair : {"mean", "midpoint"}
+        Where the axes cross: the mean importance and mean performance across the attributes
+        (data-centred, Martilla & James 1977), or the midpoints of the response scales. Derived
+        importance has no scale midpoint; its axis then crosses at the mean (said in ``crosshair['rule']``).
+    outcome : str or list of str, optional
+        Criterion of derived importance: an outcome id or data column, or several (their row mean).
+        Default: the mean of the questionnaire's ``satisfaction`` outcome items.
+    level : {"item", "dimension"}
+        Attributes are the items (default) or the dimension scores (item means).
+    nan_policy : {"listwise"}
+        Rows complete on every column used.
+
+    Returns
+    -------
+    IPAResult
+        ``result.table``: ``item`` (the dimension id when ``level="dimension"``), ``dimension``, ``n``,
+        ``importance``, ``performance``, ``quadrant`` (``concentrate_here``, ``keep_up``,
+        ``low_priority``, ``possible_overkill``), ``quadrant_zh``, ``quadrant_en``,
+        ``priority_index`` (signed distance across the iso-priority diagonal; > 0 = improvement
+        priority), ``diagonal`` (``above`` / ``below``), ``importance_rank``, ``performance_rank``.
+        ``result.priorities``: ``rank, item, dimension, quadrant, quadrant_zh, quadrant_en, importance,
+        performance, priority_index`` of the attributes in *concentrate here* (first) or above the
+        diagonal, most urgent first.
+
+    Notes
+    -----
+    Performance is the mean of the performance block if the questionnaire has one, else of the
+    perception block. Quadrants: importance >= crosshair and performance < crosshair -> concentrate
+    here; both >= -> keep up the good work; both < -> low priority; importance < and performance >=
+    -> possible overkill (values on the crosshair count as high).
+
+    Iso-priority diagonal (Slack 1994; Abalo, Varela & Manzano 2007): the 45-degree line through the
+    crosshair. ``priority_index = (I - I_c) - (P - P_c)`` for stated importance (same units; with the
+    midpoint crosshair this is ``I - P``, the line I = P); for derived importance both axes are first
+    divided by their standard deviation across the attributes, since importance and performance are
+    then in different units.
+
+    Regression importance warns when a coefficient is negative (suppression / collinearity), the usual
+    sign that relative weights are the better choice (Johnson 2000). Checked against numpy/scipy
+    least squares and a direct computation of Johnson's weights in the tests.
+
+    Example
+    -------
+    >>> res = ipa(df, inst, importance="stated", crosshair="mean")  # doctest: +SKIP
+    >>> res.priorities[["rank", "item", "quadrant_zh"]]              # doctest: +SKIP
+    """
+    df = _as_frame(data)
+    inst = _check_instrument(instrument)
+    if importance not in IMPORTANCE_METHODS:
+        raise ValueError(f"importance must be one of {', '.join(IMPORTANCE_METHODS)}, got {importance!r}")
+    if crosshair not in ("mean", "midpoint"):
+        raise ValueError(f"crosshair must be 'mean' or 'midpoint', got {crosshair!r}")
+    if level not in ("item", "dimension"):
+        raise ValueError(f"level must be 'item' or 'dimension', got {level!r}")
+    if nan_policy != "listwise":
+        raise ValueError(f"nan_policy must be 'listwise' for IPA, got {nan_policy!r}")
+
+    prole = "performance" if inst.block("performance") is not None else "perception"
+    pcols = _block_columns(df, inst, prole, "importance-performance analysis")
+    pblock = inst.block(prole)
+    items = inst.item_ids
+    used = [pcols[i] for i in items]
+    icols = None
+    y_cols: list = []
+    out_label = ""
+    if importance == "stated":
+        if inst.block("importance") is None:
+            raise AnalysisError(
+                f"importance='stated' needs an importance block, but questionnaire {inst.id!r} has none; "
+                "use importance='correlation', 'regression' or 'relative_weights' (derived from an overall-satisfaction item)."
+            )
+        icols = _block_columns(df, inst, "importance", "stated importance")
+        used += [icols[i] for i in items]
+    else:
+        y_cols, out_label = _outcome_columns(df, inst, outcome)
+        used += y_cols
+    x = df[used].astype(float)
+    x = x[x.notna().all(axis=1)]
+    n = len(x)
+    k = len(items) if level == "item" else len(inst.dimensions)
+    if n < 3:
+        raise AnalysisError(f"only {n} rows are complete on the IPA columns; at least 3 are needed")
+
+    def scores(cols_map):
+        m = x[[cols_map[i] for i in items]].to_numpy()
+        if level == "item":
+            return m, items, [inst.item(i).dimension for i in items]
+        ids = inst.dimension_ids
+        out = np.column_stack([m[:, [items.index(it.id) for it in d.items]].mean(axis=1) for d in inst.dimensions])
+        return out, ids, ids
+
+    perf, labels, dims = scores(pcols)
+    pmean = perf.mean(axis=0)
+    r2 = np.nan
+    if importance == "stated":
+        imp_m, _, _ = scores(icols)
+        imp = imp_m.mean(axis=0)
+    else:
+        y = x[y_cols].to_numpy().mean(axis=1)
+        if np.std(y) == 0:
+            raise AnalysisError(f"the outcome {out_label} is the same for every respondent; derived importance is undefined")
+        sd = perf.std(axis=0, ddof=1)
+        const = [labels[j] for j in np.flatnonzero(sd == 0)]
+        if const:
+            raise AnalysisError(f"attributes {', '.join(const)} have the same performance for every respondent; "
+                                "their derived importance is undefined. Leave them out or use stated importance.")
+        z = np.column_stack([perf, y])
+        r = np.corrcoef(z, rowvar=False)
+        r_xx, r_xy = r[:k, :k], r[:k, k]
+        if importance == "correlation":
+            imp = r_xy
+        else:
+            evals = np.linalg.eigvalsh(r_xx)
+            if evals.min() <= 1e-10 * max(evals.max(), 1.0):
+                raise AnalysisError("the attributes are perfectly collinear (singular correlation matrix); "
+                                    f"{importance} importance needs linearly independent attributes. Use importance='correlation'.")
+            if n <= k + 1:
+                raise AnalysisError(f"{n} respondents for {k} attributes: {importance} importance needs more respondents than attributes + 1")
+            beta = np.linalg.solve(r_xx, r_xy)
+            r2 = float(beta @ r_xy)
+            if importance == "regression":
+                imp = beta
+                neg = [labels[j] for j in np.flatnonzero(beta < 0)]
+                if neg:
+                    warnings.warn(
+                        f"negative standardised regression coefficients for {', '.join(neg)}: with correlated attributes "
+                        "regression importance is unstable (suppression / collinearity); consider importance='relative_weights'.",
+                        ServqualWarning, stacklevel=2)
+            else:
+                imp = _relative_weights(r_xx, r_xy)
+
+    # crosshair
+    if crosshair == "mean":
+        ic, pc, rule = float(imp.mean()), float(pmean.mean()), "means across attributes"
+    else:
+        psc = pblock.scale or inst.scale
+        pc = float(psc.midpoint)
+        if importance == "stated":
+            isc = inst.block("importance").scale or inst.scale
+            ic, rule = float(isc.midpoint), "scale midpoints"
+        else:
+            ic, rule = float(imp.mean()), "performance scale midpoint; mean derived importance (derived importance has no scale)"
+    hi_i = imp >= ic
+    hi_p = pmean >= pc
+    quad = np.where(hi_i & ~hi_p, "concentrate_here",
+                    np.where(hi_i & hi_p, "keep_up", np.where(~hi_i & ~hi_p, "low_priority", "possible_overkill")))
+    if importance == "stated":
+        pidx = (imp - ic) - (pmean - pc)
+    else:
+        si, sp = imp.std(ddof=1), pmean.std(ddof=1)
+        pidx = (imp - ic) / (si if si > 0 else 1.0) - (pmean - pc) / (sp if sp > 0 else 1.0)
+    table = pd.DataFrame({
+        "item": labels, "dimension": dims, "n": n, "importance": imp, "performance": pmean, "quadrant": quad,
+        "quadrant_zh": [QUADRANTS[q][0] for q in quad], "quadrant_en": [QUADRANTS[q][1] for q in quad],
+        "priority_index": pidx, "diagonal": np.where(pidx > 0, "above", "below"),
+    })
+    table["importance_rank"] = table["importance"].rank(ascending=False, method="min").astype(int)
+    table["performance_rank"] = table["performance"].rank(ascending=False, method="min").astype(int)
+    pr = table[(table["quadrant"] == "concentrate_here") | (table["priority_index"] > 0)].copy()
+    pr["_first"] = (pr["quadrant"] != "concentrate_here").astype(int)
+    pr = pr.sort_values(["_first", "priority_index"], ascending=[True, False]).drop(columns="_first")
+    pr.insert(0, "rank", np.arange(1, len(pr) + 1))
+    pr = pr[["rank", "item", "dimension", "quadrant", "quadrant_zh", "quadrant_en", "importance", "performance",
+             "priority_index"]].reset_index(drop=True)
+    src = f"{prole} block {pblock.id!r}"
+    return IPAResult(table=table, priorities=pr, crosshair={"importance": ic, "performance": pc, "rule": rule},
+                     importance_method=importance, performance_source=src, outcome=out_label, r2=r2, n=n)
+
+
+def _outcome_columns(df: pd.DataFrame, inst: Instrument, outcome) -> tuple[list, str]:
+    if outcome is None:
+        outs = [o for o in inst.outcomes if o.kind == "satisfaction"]
+        if not outs:
+            raise AnalysisError(
+                f"derived importance needs an overall-satisfaction item, but questionnaire {inst.id!r} has no outcome of "
+                "kind 'satisfaction'; pass outcome='column' or use importance='stated'."
+            )
+        cols = [o.column() for o in outs]
+    else:
+        names = [outcome] if isinstance(outcome, str) else list(outcome)
+        cols = []
+        for nm in names:
+            o = next((o for o in inst.outcomes if o.id == nm), None)
+            cols.append(o.column() if o is not None else nm)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise AnalysisError(f"outcome column(s) {', '.join(missing)} not in the data")
+    bad = [c for c in cols if not pd.api.types.is_numeric_dtype(df[c])]
+    if bad:
+        raise AnalysisError(f"outcome column(s) {', '.join(bad)} are not numeric")
+    label = cols[0] if len(cols) == 1 else "mean of " + ", ".join(cols)
+    return cols, label
