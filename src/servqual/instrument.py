@@ -210,11 +210,16 @@ class Item:
 
 @dataclass(frozen=True)
 class Dimension:
+    """A dimension (construct). ``measurement`` is ``reflective`` (default: items are interchangeable
+    indicators, so alpha, omega, CFA and AVE apply) or ``formative`` (items form the construct; those
+    statistics do not apply and the measurement report leaves the dimension out, saying so)."""
+
     id: str
     name: Text = field(default_factory=Text)
     items: tuple = ()
     description: Text = field(default_factory=Text)
     line: int = 0
+    measurement: str = "reflective"
 
     @property
     def item_ids(self) -> list:
@@ -432,10 +437,14 @@ class Instrument:
         bid = self._block_id(block)
         return {it.id: it.column(bid) for it in self.items}
 
-    def model(self, block: str | None = None) -> dict:
-        """``{dimension_id: [data columns]}`` for ``block``: the measurement model the analyses take."""
+    def model(self, block: str | None = None, reflective_only: bool = False) -> dict:
+        """``{dimension_id: [data columns]}`` for ``block``: the measurement model the analyses take.
+
+        ``reflective_only=True`` leaves out formative dimensions (for reliability, CFA, AVE, HTMT).
+        """
         bid = self._block_id(block)
-        return {d.id: [it.column(bid) for it in d.items] for d in self.dimensions}
+        return {d.id: [it.column(bid) for it in d.items] for d in self.dimensions
+                if not reflective_only or d.measurement == "reflective"}
 
     def reverse_columns(self, block: str | None = None) -> list:
         bid = self._block_id(block)
@@ -802,14 +811,6 @@ def _build(spec: dict, source: str, stacklevel: int = 4) -> Instrument:
     if not isinstance(mc, list) or not all(_num(x) or isinstance(x, str) for x in mc):
         pr.err(_line(spec, "missing_codes"), f"missing_codes must be a list of numbers (or text codes), got {mc!r}")
         mc = []
-    if default_scale is not None:
-        for m in mc:
-            if _num(m) and default_scale.min <= m <= default_scale.max and default_scale.integer and float(m).is_integer():
-                pr.err(
-                    _line(spec, "missing_codes"),
-                    f"missing code {m} is a valid answer on the scale {_fmt(default_scale.min)}..{_fmt(default_scale.max)}; "
-                    "choose a code outside the scale (e.g. 0, 99 or -99)",
-                )
 
     # blocks
     blocks = []
@@ -962,8 +963,12 @@ def _build(spec: dict, source: str, stacklevel: int = 4) -> Instrument:
             pr.err(dline, f"a dimension must be a mapping with id and items, got {d!r}")
             continue
         for k in d:
-            if k not in ("id", "name", "items", "description"):
-                pr.err(_line(d, k), f"dimension {d.get('id')!r}: unknown key {k!r}; allowed: id, name, description, items")
+            if k not in ("id", "name", "items", "description", "measurement"):
+                pr.err(_line(d, k), f"dimension {d.get('id')!r}: unknown key {k!r}; allowed: id, name, description, measurement, items")
+        meas = d.get("measurement", "reflective")
+        if meas not in ("reflective", "formative"):
+            pr.err(_line(d, "measurement"), f"dimension {d.get('id')!r}: measurement must be reflective or formative, got {meas!r}")
+            meas = "reflective"
         did = _check_id(d.get("id"), pr, dline, "a dimension")
         claim_id(did, dline, "dimension")
         il = d.get("items")
@@ -975,13 +980,14 @@ def _build(spec: dict, source: str, stacklevel: int = 4) -> Instrument:
             parsed = parse_item(it, iline, "item", "item", did)
             if parsed is not None:
                 items.append(parsed)
-        if il and len(il) < 2:
+        if il and len(il) < 2 and meas == "reflective":
             pr.err(dline, f"dimension {did!r} has {len(il)} item; a dimension needs at least 2 items (3 or more recommended). "
                    "Move a single question to 'outcomes' or add items")
-        elif len(il) == 2:
+        elif len(il) == 2 and meas == "reflective":
             pr.warn(dline, f"dimension {did!r} has only 2 items; reliability and CFA are weak below 3 items per dimension")
         dims.append(Dimension(id=did or "", name=_text(d.get("name"), pr, dline, f"dimension {did} name"), items=tuple(items),
-                              description=_text(d.get("description"), pr, dline, f"dimension {did} description"), line=dline))
+                              description=_text(d.get("description"), pr, dline, f"dimension {did} description"), line=dline,
+                              measurement=meas))
 
     def parse_list(key, role, what):
         lst = spec.get(key) or []
@@ -1073,6 +1079,22 @@ def _build(spec: dict, source: str, stacklevel: int = 4) -> Instrument:
     h = spec.get("hierarchy")
     if h is not None:
         hierarchy = _hierarchy(h, pr, spec, dims, outcomes, kpis)
+
+    # a missing code must not be a valid answer on any scale in use
+    scales_in_use = {}
+    for sc_ in [default_scale] + [b.scale for b in blocks] + [it.scale for d in dims for it in d.items] + \
+            [it.scale for it in list(outcomes) + list(checks)]:
+        if sc_ is not None:
+            scales_in_use[(sc_.min, sc_.max, sc_.integer)] = sc_
+    for m in mc:
+        for sc_ in scales_in_use.values():
+            if _num(m) and sc_.min <= m <= sc_.max and (not sc_.integer or float(m).is_integer()):
+                pr.err(
+                    _line(spec, "missing_codes"),
+                    f"missing code {_fmt(m)} is a valid answer on the scale {_fmt(sc_.min)}..{_fmt(sc_.max)}; "
+                    "choose a code outside every scale in use (e.g. 99 or -99)",
+                )
+                break
 
     kano_features, kano_answers = _kano(spec.get("kano"), pr, _line(spec, "kano"), claim_id, claim_col)
 

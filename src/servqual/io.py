@@ -431,7 +431,7 @@ def read_responses(path, instrument, *, encoding: str | None = None, sheet=None,
     >>> import servqual as sq
     >>> r = sq.read_responses(sq.dataset_path("bfi"), "bfi")
     >>> r.data.shape
-    (2800, 28)
+    (2800, 29)
     >>> float(r.raw.loc[0, "A1"]), float(r.data.loc[0, "A1"])   # A1 is reverse-keyed on 1-6
     (2.0, 5.0)
     """
@@ -459,6 +459,19 @@ def _score(df, instrument, source, enc, rows, labels, user_missing) -> Responses
     numeric_roles = ("item", "outcome", "attention", "kpi", "duration")
     for _, spec in specs.iterrows():
         col, role = spec["column"], spec["role"]
+        if role == "segment" and col not in df.columns:
+            log.append({"step": "segment absent", "column": col, "n": 0,
+                        "detail": f"{col}: segment column declared in the questionnaire is not in the file"})
+            continue
+        if role == "segment" and (missing_num or missing_txt):
+            s_ = df[col]
+            num_s = pd.to_numeric(s_, errors="coerce")
+            is_mc_s = num_s.isin(missing_num) | s_.astype(str).str.strip().isin(missing_txt)
+            if is_mc_s.any():
+                data[col] = s_.mask(is_mc_s)
+                log.append({"step": "missing code -> NaN", "column": col, "n": int(is_mc_s.sum()),
+                            "detail": f"{col}: {int(is_mc_s.sum())} missing-code value(s) of this segment set to missing"})
+            continue
         if col not in df.columns or role not in numeric_roles:
             continue
         num, not_num = _as_numeric(df[col])
