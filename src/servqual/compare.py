@@ -122,7 +122,7 @@ def _hedges_g(a: np.ndarray, b: np.ndarray) -> float:
     return float(d * (1 - 3 / (4 * (na + nb) - 9)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class CompareResult(ResultMixin):
     """Result of :func:`compare_groups`.
 
@@ -546,7 +546,7 @@ def kpi_attainment(data, instrument: Instrument, by: str | None = None, *, alpha
 # --------------------------------------------------------------------------------------------------
 # Satisfaction index
 # --------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class SatisfactionIndexResult(ResultMixin):
     """Result of :func:`satisfaction_index`.
 

@@ -269,7 +269,7 @@ def _dimension_weights(weights, instrument: Instrument, importance: pd.Series | 
 # --------------------------------------------------------------------------------------------------
 # Result
 # --------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class GapResult(ResultMixin):
     """Result of :func:`gap_analysis`.
 

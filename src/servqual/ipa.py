@@ -48,7 +48,7 @@ def _relative_weights(r_xx: np.ndarray, r_xy: np.ndarray) -> np.ndarray:
     return (lam**2) @ (beta**2)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class IPAResult(ResultMixin):
     """Result of :func:`ipa`.
 

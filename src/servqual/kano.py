@@ -60,7 +60,7 @@ def kano_category(functional: str, dysfunctional: str) -> str:
         ) from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class KanoResult(ResultMixin):
     """Result of :func:`kano`.
 

@@ -100,7 +100,7 @@ def mahalanobis(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return d2, p
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class ScreeningResult(ResultMixin):
     """Per-respondent screening flags, a summary, and (when rules were given) the kept data and exclusion log.
 
