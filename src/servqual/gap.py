@@ -14,13 +14,15 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ._result import ResultMixin
 from .exceptions import AnalysisError, ServqualWarning
-from .instrument import Instrument
+from .instrument import Instrument, load_instrument
 
 __all__ = ["GapResult", "gap_analysis", "zone_of_tolerance", "holm"]
 
@@ -39,11 +41,13 @@ def _as_frame(data) -> pd.DataFrame:
 
 
 def _check_instrument(instrument) -> Instrument:
-    if not isinstance(instrument, Instrument):
-        raise TypeError(
-            f"instrument must be a servqual Instrument (servqual.load_instrument(...)), got {type(instrument).__name__}"
-        )
-    return instrument
+    if isinstance(instrument, Instrument):
+        return instrument
+    if isinstance(instrument, (str, Path)):
+        return load_instrument(instrument)
+    raise TypeError(
+        f"instrument must be a servqual Instrument, a questionnaire file or a bundled name, got {type(instrument).__name__}"
+    )
 
 
 def _block_columns(df: pd.DataFrame, instrument: Instrument, role: str, what: str = "") -> dict:
