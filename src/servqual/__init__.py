@@ -26,6 +26,38 @@ from .instrument import Instrument, load_instrument
 from .io import Responses, read_responses, validate_responses
 from .screening import screen
 from .stats import SufficientStats, sufficient_stats
+from . import adequacy, compare, evaluate, gap, ipa, kano, reliability, report, weights  # noqa: E402  (submodules)
+from .adequacy import bartlett, eigenvalues, kmo
+from .compare import compare_groups, compare_waves, dimension_scores, kpi_attainment, nps, satisfaction_index
+from .evaluate import composite_index, fuzzy_evaluation, grey_relational, membership_matrix, rank_stability, topsis
+from .gap import gap_analysis, zone_of_tolerance
+from .ipa import ipa as importance_performance
+from .kano import kano as kano_analysis
+from .kano import kano_category
+from .measurement import measurement_report
+from .reliability import cronbach_alpha, guttman_lambdas, item_analysis, split_half
+from .report import Report
+from .weights import (
+    ahp,
+    ahp_form,
+    ahp_group,
+    ahp_hierarchy,
+    ahp_inconsistency,
+    combine_weights,
+    critic_weights,
+    cv_weights,
+    derived_importance,
+    entropy_weights,
+    fuzzy_ahp,
+    objective_weights,
+    pca_weights,
+    read_ahp_form,
+    read_pairwise_matrix,
+    relative_weights,
+    sd_weights,
+    shapley_weights,
+    write_ahp_form,
+)
 
 __all__ = [
     "__version__",
@@ -37,4 +69,20 @@ __all__ = [
     # questionnaire, reading, screening
     "Instrument", "load_instrument", "Responses", "read_responses", "validate_responses", "screen",
     "SufficientStats", "sufficient_stats",
+    # reliability and validity
+    "cronbach_alpha", "guttman_lambdas", "item_analysis", "split_half", "kmo", "bartlett", "eigenvalues",
+    "measurement_report",
+    # weights
+    "ahp", "ahp_form", "ahp_group", "ahp_hierarchy", "ahp_inconsistency", "combine_weights", "critic_weights",
+    "cv_weights", "derived_importance", "entropy_weights", "fuzzy_ahp", "objective_weights", "pca_weights",
+    "read_ahp_form", "read_pairwise_matrix", "relative_weights", "sd_weights", "shapley_weights", "write_ahp_form",
+    # evaluation
+    "composite_index", "fuzzy_evaluation", "grey_relational", "membership_matrix", "rank_stability", "topsis",
+    # service-quality analyses
+    "gap_analysis", "zone_of_tolerance", "importance_performance", "kano_analysis", "kano_category",
+    "compare_groups", "compare_waves", "dimension_scores", "kpi_attainment", "nps", "satisfaction_index",
+    # reports
+    "Report",
+    # submodules
+    "adequacy", "compare", "evaluate", "gap", "ipa", "kano", "reliability", "report", "weights",
 ]

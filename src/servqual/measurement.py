@@ -1,0 +1,408 @@
+"""One call for everything a committee, reviewer or client asks to trust a questionnaire.
+
+:func:`measurement_report` runs, on the instrument's dimensions (after reverse-coding and listwise
+deletion, as R psych/lavaan do): reliability per dimension and for the whole instrument (alpha with
+Feldt CI, omega), item analysis, KMO/Bartlett, parallel analysis, EFA, CFA with fit indices, construct
+validity (CR/AVE, Fornell-Larcker, HTMT) and Harman's single-factor test; each part with the thresholds
+it is judged by.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._result import ResultMixin, _records
+from .exceptions import AnalysisError, ServqualWarning
+from .instrument import Instrument, load_instrument
+from .io import as_frame
+
+__all__ = ["measurement_report", "MeasurementReport", "RESULTS_KEYS"]
+
+#: Keys of ``results.json`` (``servqual analyze``) and the columns each table is guaranteed to have.
+RESULTS_KEYS = {
+    "reliability": ["scale", "n_items", "alpha", "alpha_std", "alpha_ci_low", "alpha_ci_high", "omega_total"],
+    "item_analysis": ["scale", "item", "mean", "sd", "r_drop", "alpha_if_deleted"],
+    "kmo": ["item", "msa"],
+    "bartlett": ["chi2", "df", "pval"],
+    "parallel_analysis": ["n_factors", "n_components"],
+    "cfa_fit": ["estimator", "chi2", "df", "pval", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "gfi",
+                "agfi", "aic", "bic"],
+    "cfa_loadings": ["dimension", "item", "std_loading"],
+    "construct_validity": ["dimension", "cr", "ave", "sqrt_ave"],
+    "htmt": ["dimension_a", "dimension_b", "htmt"],
+}
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class MeasurementReport(ResultMixin):
+    """Reliability and validity of an instrument on one data set.
+
+    Attributes
+    ----------
+    n_rows, n_used : int
+        Rows in the data and rows complete on every item (used by every analysis).
+    missing_policy : str
+    block : str or None
+        The questionnaire block analysed.
+    reliability, item_analysis, kmo, bartlett, parallel_analysis, efa_loadings, cfa_fit, cfa_loadings,
+    construct_validity, fornell_larcker, htmt, harman : pandas.DataFrame
+        The tables (empty when a part could not be computed; see ``skipped``).
+    skipped : dict
+        Part -> reason, for parts left out (e.g. CFA with one-item dimensions).
+    warnings : list of str
+        Warnings raised while computing (Heywood cases, non-convergence, ...).
+    """
+
+    n_rows: int
+    n_used: int
+    missing_policy: str
+    block: str | None
+    model: dict
+    reliability: pd.DataFrame
+    item_analysis: pd.DataFrame
+    kmo: pd.DataFrame
+    bartlett: pd.DataFrame
+    parallel_analysis: pd.DataFrame
+    efa_loadings: pd.DataFrame
+    cfa_fit: pd.DataFrame
+    cfa_loadings: pd.DataFrame
+    construct_validity: pd.DataFrame
+    fornell_larcker: pd.DataFrame
+    htmt: pd.DataFrame
+    harman: pd.DataFrame
+    skipped: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    results: dict = field(default_factory=dict, repr=False)  # the underlying result objects
+    title = "Measurement report: reliability and validity"
+
+    def tables(self) -> dict:
+        out = {
+            "Reliability": self.reliability,
+            "Item analysis": self.item_analysis,
+            "KMO": self.kmo,
+            "Bartlett's test of sphericity": self.bartlett,
+            "Parallel analysis": self.parallel_analysis,
+            "EFA loadings": self.efa_loadings,
+            "CFA fit": self.cfa_fit,
+            "CFA standardized loadings": self.cfa_loadings,
+            "Construct validity": self.construct_validity,
+            "Fornell-Larcker": self.fornell_larcker,
+            "HTMT": self.htmt,
+            "Harman's single-factor test": self.harman,
+        }
+        return {k: v for k, v in out.items() if v is not None and len(v)}
+
+    def notes(self) -> list:
+        return interpret(self)
+
+    def to_json_dict(self) -> dict:
+        """The ``results.json`` content: stable keys (see :data:`RESULTS_KEYS`), each table a list of records."""
+        d = {"n_rows": self.n_rows, "n_used": self.n_used, "missing_policy": self.missing_policy, "block": self.block,
+             "model": self.model}
+        for key in RESULTS_KEYS:
+            df = getattr(self, key)
+            d[key] = _records(df.reset_index(drop=True)) if df is not None else []
+        for key in ("efa_loadings", "fornell_larcker", "harman"):
+            df = getattr(self, key)
+            d[key] = _records(df.reset_index() if key != "harman" else df) if df is not None and len(df) else []
+        d["skipped"] = dict(self.skipped)
+        d["warnings"] = list(self.warnings)
+        d["interpretation"] = self.notes()
+        return d
+
+
+def _fmt(v, nd=3):
+    return "NA" if v is None or not np.isfinite(v) else f"{v:.{nd}f}"
+
+
+def interpret(rep: MeasurementReport) -> list:
+    """Interpretation lines with their cited thresholds."""
+    out = [f"n = {rep.n_used} of {rep.n_rows} rows complete on all {sum(len(v) for v in rep.model.values())} items "
+           f"({rep.missing_policy} deletion)."]
+    rel = rep.reliability
+    if len(rel):
+        low = rel.loc[(rel["scale"] != "all") & (rel["alpha"] < 0.7), "scale"].tolist()
+        allrow = rel.loc[rel["scale"] == "all"]
+        if len(allrow):
+            out.append(f"Cronbach's alpha of the whole instrument {_fmt(allrow['alpha'].iloc[0])}; "
+                       + (f"below 0.70 (Nunnally 1978): {', '.join(low)}." if low else "every dimension >= 0.70 (Nunnally 1978)."))
+    if len(rep.kmo):
+        k = float(rep.kmo.loc[rep.kmo["item"] == "overall", "msa"].iloc[0])
+        label = ("marvelous" if k >= 0.9 else "meritorious" if k >= 0.8 else "middling" if k >= 0.7 else
+                 "mediocre" if k >= 0.6 else "miserable" if k >= 0.5 else "unacceptable")
+        out.append(f"KMO = {_fmt(k)} ({label}; Kaiser 1974: >= .90 marvelous, .80 meritorious, .70 middling, .60 mediocre, .50 miserable).")
+    if len(rep.bartlett):
+        b = rep.bartlett.iloc[0]
+        out.append(f"Bartlett's test chi2({int(b['df'])}) = {b['chi2']:.1f}, p {'< .001' if b['pval'] < 0.001 else '= ' + _fmt(b['pval'])}: "
+                   + ("the correlations are suitable for factor analysis." if b["pval"] < 0.05 else "the correlation matrix is not distinguishable from identity."))
+    if len(rep.parallel_analysis):
+        pa = rep.parallel_analysis.iloc[0]
+        out.append(f"Parallel analysis suggests {int(pa['n_factors'])} factors and {int(pa['n_components'])} components "
+                   f"(Horn 1965; the instrument has {len(rep.model)} dimensions).")
+    if len(rep.cfa_fit):
+        f = rep.cfa_fit.iloc[0]
+        ok = [f["cfi"] >= 0.95, f["tli"] >= 0.95, f["rmsea"] <= 0.06, f["srmr"] <= 0.08]
+        out.append(f"CFA: chi2({int(f['df'])}) = {f['chi2']:.2f}, CFI = {_fmt(f['cfi'])}, TLI = {_fmt(f['tli'])}, RMSEA = "
+                   f"{_fmt(f['rmsea'])} [{_fmt(f['rmsea_ci_low'])}, {_fmt(f['rmsea_ci_high'])}], SRMR = {_fmt(f['srmr'])}; "
+                   f"{sum(ok)} of 4 Hu & Bentler (1999) cut-offs met (CFI/TLI >= .95, RMSEA <= .06, SRMR <= .08).")
+    if len(rep.construct_validity):
+        cv = rep.construct_validity
+        bad_cr = cv.loc[cv["cr"] < 0.7, "dimension"].tolist()
+        bad_ave = cv.loc[cv["ave"] < 0.5, "dimension"].tolist()
+        out.append("Composite reliability " + ("below 0.70: " + ", ".join(bad_cr) if bad_cr else ">= 0.70 for every dimension")
+                   + "; AVE " + ("below 0.50: " + ", ".join(bad_ave) if bad_ave else ">= 0.50 for every dimension")
+                   + " (Fornell & Larcker 1981; Hair et al. 2019).")
+    if len(rep.fornell_larcker) and "passes" in rep.fornell_larcker.columns:
+        fails = rep.fornell_larcker.index[~rep.fornell_larcker["passes"].astype(bool)].tolist()
+        out.append("Fornell-Larcker criterion: " + ("sqrt(AVE) exceeds every latent correlation." if not fails
+                   else "sqrt(AVE) does not exceed the largest latent correlation for " + ", ".join(map(str, fails)) + "."))
+    if len(rep.htmt):
+        hi = rep.htmt.loc[rep.htmt["htmt"] >= 0.85]
+        pairs = [f"{a}-{b} ({v:.2f})" for a, b, v in zip(hi["dimension_a"], hi["dimension_b"], hi["htmt"])]
+        out.append("HTMT " + ("below 0.85 for every pair" if not pairs else ">= 0.85 for " + ", ".join(pairs))
+                   + " (Henseler, Ringle & Sarstedt 2015: 0.85 strict, 0.90 liberal).")
+    if len(rep.harman):
+        h = rep.harman.iloc[0]
+        p = float(h.get("pca_proportion", np.nan))
+        out.append(f"Harman's single-factor test: the first component explains {p:.1%} of the variance "
+                   + ("(> 50 %: common-method variance may be a concern, Podsakoff et al. 2003)." if p > 0.5 else "(< 50 %, Podsakoff et al. 2003)."))
+    for k, why in rep.skipped.items():
+        out.append(f"{k} left out: {why}")
+    for w in rep.warnings:
+        out.append(f"Warning: {w}")
+    return out
+
+
+def _model_and_data(data, instrument: Instrument, block):
+    model = instrument.model(block, reflective_only=True)
+    if not model:
+        raise AnalysisError("the questionnaire has no reflective dimension: reliability and validity statistics do not apply")
+    cols = [c for cs in model.values() for c in cs]
+    df = as_frame(data)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise AnalysisError(f"item columns missing from the data: {', '.join(missing[:10])}; read the file with "
+                            "servqual.read_responses() against this questionnaire")
+    x = df[cols].apply(pd.to_numeric, errors="coerce").astype(float)
+    n_rows = len(x)
+    x = x.dropna()
+    if len(x) < len(cols) + 1:
+        raise AnalysisError(f"only {len(x)} of {n_rows} rows are complete on the {len(cols)} items; at least "
+                            f"{len(cols) + 1} complete rows are needed (screen or impute the missing answers first)")
+    return model, x.reset_index(drop=True), n_rows
+
+
+def measurement_report(data, instrument, *, block: str | None = None, n_factors: int | None = None, seed: int = 42,
+                       htmt_boot: int = 0, efa_method: str = "minres", efa_rotation: str = "oblimin") -> MeasurementReport:
+    """Reliability and validity of the instrument's dimensions, in one call.
+
+    Parameters
+    ----------
+    data : Responses or pandas.DataFrame
+        Scored responses (reverse-keyed items already scored, as :func:`servqual.read_responses`
+        returns them). A plain DataFrame is taken as scored.
+    instrument : Instrument or str
+    block : str, optional
+        Block to analyse (default: the analysis block, e.g. perception).
+    n_factors : int, optional
+        Factors for the EFA (default: the number of dimensions).
+    seed : int
+        Seed of parallel analysis (and of HTMT bootstrap CIs).
+    htmt_boot : int
+        Bootstrap resamples for HTMT CIs (0: none).
+
+    Returns
+    -------
+    MeasurementReport
+        ``.summary()``, ``_repr_html_``, ``.to_frame()`` (reliability), ``.to_json_dict()`` (the
+        ``results.json`` of ``servqual analyze``), and every table as an attribute.
+
+    Notes
+    -----
+    Missing data: listwise deletion on all items of the block, for every part (as the R reference
+    computations do); ``n_rows`` and ``n_used`` say how many rows that leaves. Thresholds: alpha >= .70
+    (Nunnally 1978); KMO (Kaiser 1974); CFI/TLI >= .95, RMSEA <= .06, SRMR <= .08 (Hu & Bentler 1999);
+    CR >= .70, AVE >= .50 and sqrt(AVE) > latent correlations (Fornell & Larcker 1981); HTMT < .85/.90
+    (Henseler et al. 2015); Harman's first factor < 50 % (Podsakoff et al. 2003).
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> rep = sq.measurement_report(sq.read_dataset("mobi"), "mobi")
+    >>> round(float(rep.reliability.set_index("scale").loc["Image", "alpha"]), 4)  # psych::alpha raw_alpha
+    0.7234
+    """
+    from .adequacy import bartlett, kmo
+    from .reliability import cronbach_alpha
+
+    if not isinstance(instrument, Instrument):
+        instrument = load_instrument(instrument)
+    model, x, n_rows = _model_and_data(data, instrument, block)
+    formative = [d.id for d in instrument.dimensions if d.measurement == "formative"]
+    skipped: dict = {}
+    if formative:
+        skipped["formative dimensions"] = (f"{', '.join(formative)} are formative (items form the construct), so alpha, "
+                                           "CFA, AVE and HTMT do not apply to them (Diamantopoulos & Winklhofer 2001)")
+    results: dict = {}
+    caught: list = []
+
+    def step(name, fn):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always", ServqualWarning)
+            try:
+                return fn()
+            except AnalysisError as e:
+                skipped[name] = str(e)
+                return None
+            finally:
+                for m in w:
+                    if issubclass(m.category, ServqualWarning):
+                        msg = f"{name}: {m.message}"
+                        if msg not in caught:
+                            caught.append(msg)
+                    else:
+                        warnings.warn_explicit(m.message, m.category, m.filename, m.lineno)
+
+    # ---- reliability --------------------------------------------------------------------------
+    scales = [("all", [c for cs in model.values() for c in cs])] + list(model.items())
+    rel_rows, item_rows = [], []
+    omega_all = step("omega (all)", lambda: _omega_all(x, model))
+    for name, cols in scales:
+        if len(cols) < 2:
+            skipped[f"reliability of {name}"] = "fewer than 2 items"
+            continue
+        a = step(f"alpha ({name})", lambda cols=cols: cronbach_alpha(x, cols, ci="feldt"))
+        if a is None:
+            continue
+        results[f"alpha:{name}"] = a
+        om = omega_all if name == "all" else step(f"omega ({name})", lambda cols=cols: _omega_one(x, cols))
+        rel_rows.append({"scale": name, "n_items": len(cols), "n": a.n, "alpha": a.alpha, "alpha_std": a.alpha_std,
+                         "alpha_ci_low": a.ci_low, "alpha_ci_high": a.ci_high, "average_r": a.average_r,
+                         "omega_total": om if om is not None else np.nan})
+        if name != "all":
+            it = a.items
+            ia = step(f"item analysis ({name})", lambda cols=cols: _item_cr(x, cols))
+            for _, r in it.iterrows():
+                row = {"scale": name, "item": r["item"], "mean": r["mean"], "sd": r["sd"], "r_drop": r["r_drop"],
+                       "alpha_if_deleted": r["alpha_if_deleted"], "r_cor": r["r_cor"]}
+                if ia is not None:
+                    m = ia.set_index("item").loc[r["item"]]
+                    row.update({"cr": m["cr"], "cr_pval": m["cr_pval"], "decision": m["decision"]})
+                item_rows.append(row)
+    reliability = pd.DataFrame(rel_rows)
+    item_analysis = pd.DataFrame(item_rows)
+
+    # ---- adequacy ------------------------------------------------------------------------------
+    kmo_t = step("KMO", lambda: kmo(x))
+    bart = step("Bartlett", lambda: bartlett(x))
+    pa_t = step("parallel analysis", lambda: _parallel(x, seed))
+    k = n_factors or len(model)
+    efa_t = step("EFA", lambda: _efa(x, k, efa_method, efa_rotation, results))
+    harman = step("Harman", lambda: _harman(x))
+
+    # ---- CFA and construct validity ---------------------------------------------------------------
+    cfa_fit = cfa_load = cv = fl = ht = None
+    if any(len(c) < 2 for c in model.values()):
+        skipped["CFA"] = "a dimension has fewer than 2 items"
+    else:
+        cres = step("CFA", lambda: _cfa(x, model))
+        if cres is not None:
+            results["cfa"] = cres
+            cfa_fit, cfa_load = _cfa_tables(cres)
+            cv = step("construct validity", lambda: _construct(cres))
+            fl = step("Fornell-Larcker", lambda: _fornell(cres))
+        ht = step("HTMT", lambda: _htmt(x, model, htmt_boot, seed))
+
+    empty = pd.DataFrame()
+    return MeasurementReport(
+        n_rows=n_rows, n_used=len(x), missing_policy="listwise", block=instrument._block_id(block) or None, model=model,
+        reliability=reliability, item_analysis=item_analysis,
+        kmo=kmo_t if kmo_t is not None else empty, bartlett=bart if bart is not None else empty,
+        parallel_analysis=pa_t if pa_t is not None else empty, efa_loadings=efa_t if efa_t is not None else empty,
+        cfa_fit=cfa_fit if cfa_fit is not None else empty, cfa_loadings=cfa_load if cfa_load is not None else empty,
+        construct_validity=cv if cv is not None else empty, fornell_larcker=fl if fl is not None else empty,
+        htmt=ht if ht is not None else empty, harman=harman if harman is not None else empty,
+        skipped=skipped, warnings=caught, results=results,
+    )
+
+
+# ---- adapters to the analysis modules ---------------------------------------------------------------
+def _item_cr(x, cols):
+    from .reliability import item_analysis
+
+    return item_analysis(x, cols)
+
+
+def _omega_one(x, cols):
+    from .omega import omega_total
+
+    if len(cols) < 3:
+        raise AnalysisError("omega needs at least 3 items")
+    return float(omega_total(x, cols))
+
+
+def _omega_all(x, model):
+    from .omega import omega
+
+    cols = [c for cs in model.values() for c in cs]
+    res = omega(x, n_groups=len(model), items=cols)
+    return float(res.omega_total)
+
+
+def _parallel(x, seed):
+    from .efa import parallel_analysis
+
+    res = parallel_analysis(x, seed=seed)
+    return pd.DataFrame([{"n_factors": int(res.n_factors), "n_components": int(res.n_components)}])
+
+
+def _efa(x, k, method, rotation, results):
+    from .efa import efa
+
+    res = efa(x, n_factors=k, method=method, rotation=rotation)
+    results["efa"] = res
+    return res.loadings
+
+
+def _harman(x):
+    from .efa import harman_single_factor
+
+    h = harman_single_factor(x)
+    return h if isinstance(h, pd.DataFrame) else h.to_frame()
+
+
+def _cfa(x, model):
+    from .cfa import cfa
+
+    return cfa(x, model)
+
+
+def _cfa_tables(res):
+    fit = res.fit
+    fit = fit.to_frame().T if isinstance(fit, pd.Series) else fit.copy()
+    load = res.loadings.rename(columns={"factor": "dimension"}).copy()
+    return fit.reset_index(drop=True), load
+
+
+def _construct(res):
+    from .construct import construct_validity
+
+    return construct_validity(res)
+
+
+def _fornell(res):
+    from .construct import fornell_larcker
+
+    return fornell_larcker(res)
+
+
+def _htmt(x, model, n_boot, seed):
+    from .construct import htmt
+
+    if len(model) < 2:
+        raise AnalysisError("HTMT needs at least 2 dimensions")
+    return htmt(x, model, ci="bootstrap" if n_boot else None, n_boot=n_boot or 2000, seed=seed)
