@@ -107,3 +107,51 @@ def test_datasets_command(capsys):
     out = capsys.readouterr().out
     for name in ("mobi", "kiosk", "bfi", "holzinger", "corp_rep"):
         assert name in out
+
+
+def test_ahp_command_saaty_example(tmp_path, capsys):
+    """A consistent 3x3 matrix built from w = (0.6, 0.3, 0.1) gives back w with CR = 0."""
+    m = tmp_path / "m.csv"
+    m.write_text(",price,quality,service\nprice,1,2,6\nquality,1/2,1,3\nservice,1/6,1/3,1\n", encoding="utf-8")
+    out = tmp_path / "ahp.json"
+    assert main(["ahp", str(m), "-o", str(out)]) == 0
+    import json
+
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["weights"] == pytest.approx({"price": 0.6, "quality": 0.3, "service": 0.1}, abs=1e-9)
+    assert doc["cr"] == pytest.approx(0.0, abs=1e-9) and doc["consistent"]
+    assert "consistent (CR < 0.10)" in capsys.readouterr().out
+
+
+def test_ahp_command_inconsistent_and_malformed(tmp_path, capsys):
+    m = tmp_path / "bad.csv"
+    m.write_text(",a,b,c\na,1,9,1/9\nb,1/9,1,9\nc,9,1/9,1\n", encoding="utf-8")
+    assert main(["ahp", str(m), "--strict"]) == 1
+    assert "NOT consistent" in capsys.readouterr().out
+    m2 = tmp_path / "bad2.csv"
+    m2.write_text(",a,b\na,1,x\nb,1,1\n", encoding="utf-8")
+    assert main(["ahp", str(m2)]) == 2
+    err = capsys.readouterr().err
+    assert "bad2.csv" in err and "'x'" in err and "Traceback" not in err
+
+
+def test_weights_command_on_matrix_and_survey(tmp_path, capsys):
+    d = tmp_path / "centres.csv"
+    d.write_text("centre,response_hours,ftf_rate,satisfaction\nA,20,0.92,88\nB,30,0.85,90\nC,12,0.95,93\nD,45,0.80,79\n",
+                 encoding="utf-8")
+    out = tmp_path / "w.json"
+    assert main(["weights", "--method", "entropy", "--data", str(d), "--index", "centre", "--cost", "response_hours",
+                 "-o", str(out)]) == 0
+    import json
+
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    from servqual.weights import entropy_weights
+
+    x = pd.read_csv(d, index_col="centre")
+    expected = entropy_weights(x, directions={"response_hours": "lower_is_better"})
+    assert doc["weights"] == pytest.approx(expected.to_dict(), abs=1e-12)
+    assert main(["weights", "--method", "critic", "--data", str(d)]) == 2  # text column without --index
+    assert "non-numeric column" in capsys.readouterr().err
+    s = sq.dataset_path("kiosk")
+    assert main(["weights", "-m", "critic", "--survey", "kiosk", "--data", str(s), "--level", "dimensions"]) == 0
+    assert "critic" in capsys.readouterr().out
