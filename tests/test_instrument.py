@@ -202,10 +202,6 @@ def test_instrument_file_is_not_modified(tmp_path):
 
 @pytest.mark.parametrize("name", ["servqual22", "after_sales_service_quality"])
 def test_shipped_questionnaires_load_cleanly(name):
-    from servqual.datasets import _resolve_survey
-
-    if _resolve_survey(name) is None:
-        pytest.skip(f"{name}.yaml not present")
     with warnings.catch_warnings():
         warnings.simplefilter("error", InstrumentWarning)
         inst = sq.load_instrument(name)
@@ -217,10 +213,6 @@ def test_shipped_questionnaires_load_cleanly(name):
 
 
 def test_servqual22_structure():
-    from servqual.datasets import _resolve_survey
-
-    if _resolve_survey("servqual22") is None:
-        pytest.skip("servqual22.yaml not present")
     inst = sq.load_instrument("servqual22")
     assert {d.id: len(d.items) for d in inst.dimensions} == {
         "tangibles": 4, "reliability": 5, "responsiveness": 4, "assurance": 4, "empathy": 5}
@@ -229,10 +221,6 @@ def test_servqual22_structure():
 
 
 def test_after_sales_structure():
-    from servqual.datasets import _resolve_survey
-
-    if _resolve_survey("after_sales_service_quality") is None:
-        pytest.skip("after_sales_service_quality.yaml not present")
     inst = sq.load_instrument("after_sales_service_quality")
     assert len(inst.dimensions) == 5
     assert all(3 <= len(d.items) <= 5 for d in inst.dimensions)

@@ -227,3 +227,25 @@ def test_unknown_suffix_and_duplicate_header(tmp_path, inst):
 def test_errors_argument_is_checked(tmp_path, inst):
     with pytest.raises(ValueError, match="errors must be"):
         sq.read_responses(tmp_path / "x.csv", inst, errors="ignore")
+
+
+def test_odk_group_path_headers_are_renamed_and_logged(tmp_path):
+    from servqual.questionnaire import xlsform_export_names
+
+    inst = sq.load_instrument("servqual22")
+    names = xlsform_export_names(inst)
+    tmpl = __import__("servqual.questionnaire", fromlist=["response_template"]).response_template(inst)
+    cols = list(tmpl.columns)
+    # an export whose item columns carry ODK Central group paths
+    long = {v: k for k, v in names.items() if "-" in k}
+    header = [long.get(c, c) for c in cols]
+    assert header != cols
+    row = []
+    for c in cols:
+        spec = inst.column_specs().set_index("column").loc[c]
+        row.append(int(spec["scale_min"]) if spec["role"] in ("item", "outcome", "attention") else 1)
+    p = tmp_path / "odk.csv"
+    pd.DataFrame([row, row], columns=header).assign(**{inst.respondent_id: [1, 2]} if inst.respondent_id else {}).to_csv(p, index=False)
+    r = sq.read_responses(p, inst)
+    assert list(r.data.columns[: len(cols)]) == cols or set(cols) <= set(r.data.columns)
+    assert "renamed headers" in set(r.log["step"])

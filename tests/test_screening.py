@@ -112,10 +112,6 @@ def test_mahalanobis_against_scipy():
 
 @pytest.mark.parametrize("name", ["bfi", "corp_rep", "mobi", "holzinger", "kiosk"])
 def test_bundled_data_sets_screen_without_error(name):
-    from servqual.datasets import _resolve_survey
-
-    if _resolve_survey(name) is None:
-        pytest.skip(f"questionnaire of {name} not present")
     r = sq.read_dataset(name)
     res = sq.screen(r, name)
     assert len(res.flags) == len(r.data)

@@ -26,7 +26,7 @@ from .instrument import Instrument, load_instrument
 from .io import Responses, read_responses, validate_responses
 from .screening import screen
 from .stats import SufficientStats, sufficient_stats
-from . import adequacy, compare, evaluate, gap, ipa, kano, reliability, report, weights  # noqa: E402  (submodules)
+from . import adequacy, compare, evaluate, gap, ipa, kano, questionnaire, reliability, report, weights  # noqa: E402
 from .adequacy import bartlett, eigenvalues, kmo
 from .compare import compare_groups, compare_waves, dimension_scores, kpi_attainment, nps, satisfaction_index
 from .evaluate import composite_index, fuzzy_evaluation, grey_relational, membership_matrix, rank_stability, topsis
@@ -35,6 +35,16 @@ from .ipa import ipa as importance_performance
 from .kano import kano as kano_analysis
 from .kano import kano_category
 from .measurement import measurement_report
+from .questionnaire import (
+    codebook,
+    render_questionnaire,
+    response_template,
+    write_codebook,
+    write_questionnaire,
+    write_template,
+    write_xlsform,
+    xlsform,
+)
 from .reliability import cronbach_alpha, guttman_lambdas, item_analysis, split_half
 from .report import Report
 from .weights import (
@@ -69,6 +79,9 @@ __all__ = [
     # questionnaire, reading, screening
     "Instrument", "load_instrument", "Responses", "read_responses", "validate_responses", "screen",
     "SufficientStats", "sufficient_stats",
+    # questionnaire outputs
+    "codebook", "render_questionnaire", "response_template", "write_codebook", "write_questionnaire", "write_template",
+    "write_xlsform", "xlsform",
     # reliability and validity
     "cronbach_alpha", "guttman_lambdas", "item_analysis", "split_half", "kmo", "bartlett", "eigenvalues",
     "measurement_report",
@@ -84,5 +97,5 @@ __all__ = [
     # reports
     "Report",
     # submodules
-    "adequacy", "compare", "evaluate", "gap", "ipa", "kano", "reliability", "report", "weights",
+    "adequacy", "compare", "evaluate", "gap", "ipa", "kano", "questionnaire", "reliability", "report", "weights",
 ]

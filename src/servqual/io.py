@@ -441,12 +441,38 @@ def read_responses(path, instrument, *, encoding: str | None = None, sheet=None,
         instrument = load_instrument(instrument)
     p = Path(path)
     df, enc, rows, labels, user_missing = read_table(p, encoding=encoding, sheet=sheet)
+    df, renamed = _undo_form_export_names(df, instrument)
     problems = validate_responses(df, instrument, source=str(p), row_numbers=rows, user_missing=user_missing)
     if errors == "report":
         return problems
     if len(problems):
         raise DataValidationError(_format_problems(problems, str(p), max_listed), problems=problems)
-    return _score(df, instrument, str(p), enc, rows, labels, user_missing)
+    resp = _score(df, instrument, str(p), enc, rows, labels, user_missing)
+    if renamed:
+        extra = pd.DataFrame([{"step": "renamed headers", "column": ", ".join(list(renamed)[:10]), "n": len(renamed),
+                               "detail": f"{len(renamed)} ODK/KoboToolbox group-path header(s) renamed to the questionnaire's "
+                                         f"columns (e.g. {next(iter(renamed))} -> {next(iter(renamed.values()))})"}])
+        object.__setattr__(resp, "log", pd.concat([extra, resp.log], ignore_index=True))
+    return resp
+
+
+def _undo_form_export_names(df: pd.DataFrame, instrument: Instrument):
+    """Rename ODK Central / KoboToolbox group-path headers (``g_items-g_eff-eff1``) to data columns.
+
+    Only headers that are not already questionnaire columns and that the questionnaire's XLSForm would
+    produce are renamed, and only when no two headers map to one column.
+    """
+    wanted = set(instrument.column_specs()["column"])
+    if not any(("-" in c or "/" in c) and c not in wanted for c in df.columns):
+        return df, {}
+    from .questionnaire import xlsform_export_names
+
+    names = xlsform_export_names(instrument)
+    mapping = {c: names[c] for c in df.columns if c not in wanted and c in names and names[c] != c}
+    targets = list(mapping.values())
+    if not mapping or len(set(targets)) != len(targets) or any(t in df.columns for t in targets):
+        return df, {}
+    return df.rename(columns=mapping), mapping
 
 
 def _score(df, instrument, source, enc, rows, labels, user_missing) -> Responses:
