@@ -34,7 +34,9 @@ from .gap import gap_analysis, zone_of_tolerance
 from .ipa import ipa as importance_performance
 from .kano import kano as kano_analysis
 from .kano import kano_category
+from .efa import efa, harman_single_factor, parallel_analysis
 from .measurement import measurement_report
+from .omega import omega, omega_total
 from .questionnaire import (
     codebook,
     render_questionnaire,
@@ -84,7 +86,7 @@ __all__ = [
     "write_xlsform", "xlsform",
     # reliability and validity
     "cronbach_alpha", "guttman_lambdas", "item_analysis", "split_half", "kmo", "bartlett", "eigenvalues",
-    "measurement_report",
+    "measurement_report", "efa", "parallel_analysis", "harman_single_factor", "omega", "omega_total",
     # weights
     "ahp", "ahp_form", "ahp_group", "ahp_hierarchy", "ahp_inconsistency", "combine_weights", "critic_weights",
     "cv_weights", "derived_importance", "entropy_weights", "fuzzy_ahp", "objective_weights", "pca_weights",
@@ -95,7 +97,18 @@ __all__ = [
     "gap_analysis", "zone_of_tolerance", "importance_performance", "kano_analysis", "kano_category",
     "compare_groups", "compare_waves", "dimension_scores", "kpi_attainment", "nps", "satisfaction_index",
     # reports
-    "Report",
+    "Report", "study_report", "run_study",
     # submodules
-    "adequacy", "compare", "evaluate", "gap", "ipa", "kano", "questionnaire", "reliability", "report", "weights",
+    "adequacy", "compare", "evaluate", "gap", "ipa", "kano", "plots", "questionnaire", "reliability", "report", "study", "weights",
 ]
+
+
+def __getattr__(name):
+    """Import the plotting and study layers (matplotlib, seaborn) only when they are first used."""
+    import importlib
+
+    if name in ("plots", "study"):
+        return importlib.import_module(f".{name}", __name__)
+    if name in ("run_study", "study_report"):
+        return getattr(importlib.import_module(".study", __name__), name)
+    raise AttributeError(f"module 'servqual' has no attribute {name!r}")

@@ -464,7 +464,7 @@ def _variance_table(fit: _Fit, p: int) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # public API
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class EFAResult(ResultMixin):
     """Result of :func:`efa`.
 
@@ -768,7 +768,7 @@ def _leading_count(observed: np.ndarray, threshold: np.ndarray) -> int:
     return int(fail[0]) if len(fail) else len(observed)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class ParallelResult(ResultMixin):
     """Result of :func:`parallel_analysis`.
 
@@ -922,7 +922,7 @@ def _parallel(r, k, n, n_iter, quantile, seed, method):
 # ---------------------------------------------------------------------------------------------
 # Harman's single-factor test
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class HarmanResult(ResultMixin):
     """Result of :func:`harman_single_factor`.
 

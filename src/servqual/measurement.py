@@ -166,8 +166,8 @@ def interpret(rep: MeasurementReport) -> list:
         out.append("HTMT " + ("below 0.85 for every pair" if not pairs else ">= 0.85 for " + ", ".join(pairs))
                    + " (Henseler, Ringle & Sarstedt 2015: 0.85 strict, 0.90 liberal).")
     if len(rep.harman):
-        h = rep.harman.iloc[0]
-        p = float(h.get("pca_proportion", np.nan))
+        h = rep.harman.set_index("method")
+        p = float(h.loc["pca", "proportion_var"]) if "pca" in h.index else np.nan
         out.append(f"Harman's single-factor test: the first component explains {p:.1%} of the variance "
                    + ("(> 50 %: common-method variance may be a concern, Podsakoff et al. 2003)." if p > 0.5 else "(< 50 %, Podsakoff et al. 2003)."))
     for k, why in rep.skipped.items():
@@ -372,7 +372,9 @@ def _harman(x):
     from .efa import harman_single_factor
 
     h = harman_single_factor(x)
-    return h if isinstance(h, pd.DataFrame) else h.to_frame()
+    t = h.proportions.reset_index()
+    t.insert(1, "first_eigenvalue", h.first_eigenvalue)
+    return t
 
 
 def _cfa(x, model):

@@ -22,7 +22,7 @@ from .exceptions import AnalysisError, ServqualWarning
 __all__ = ["omega", "omega_total", "OmegaResult"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class OmegaResult(ResultMixin):
     """Result of :func:`omega`.
 
