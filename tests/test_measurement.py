@@ -58,7 +58,8 @@ def test_reliability_matches_psych(case, reports, ref_case):
             continue
         assert_allclose(rel.loc[scale, "alpha"], a["raw_alpha"], atol=1e-6)
         assert_allclose(rel.loc[scale, "alpha_std"], a["std_alpha"], atol=1e-6)
-        assert_allclose([rel.loc[scale, "alpha_ci_low"], rel.loc[scale, "alpha_ci_high"]], a["feldt_ci95"], atol=1e-6)
+        f = a["feldt_ci95_formula"]
+        assert_allclose([rel.loc[scale, "alpha_ci_low"], rel.loc[scale, "alpha_ci_high"]], [f["lower"], f["upper"]], atol=1e-6)
 
 
 @pytest.mark.parametrize("case", list(CASES))

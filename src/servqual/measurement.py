@@ -254,18 +254,20 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always", ServqualWarning)
             try:
-                return fn()
+                out = fn()
             except AnalysisError as e:
                 skipped[name] = str(e)
-                return None
-            finally:
-                for m in w:
-                    if issubclass(m.category, ServqualWarning):
-                        msg = f"{name}: {m.message}"
-                        if msg not in caught:
-                            caught.append(msg)
-                    else:
-                        warnings.warn_explicit(m.message, m.category, m.filename, m.lineno)
+                out = None
+            records = list(w)
+        # re-emit other warnings only after leaving the recording context (inside it they would be recorded again)
+        for m in records:
+            if issubclass(m.category, ServqualWarning):
+                msg = f"{name}: {m.message}"
+                if msg not in caught:
+                    caught.append(msg)
+            else:
+                warnings.warn_explicit(m.message, m.category, m.filename, m.lineno)
+        return out
 
     # ---- reliability --------------------------------------------------------------------------
     scales = [("all", [c for cs in model.values() for c in cs])] + list(model.items())

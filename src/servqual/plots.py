@@ -281,6 +281,11 @@ def _drawing(lang: str):
     fam = _families(lang)
     with matplotlib.rc_context({"font.family": fam, "axes.unicode_minus": True}):
         yield fam
+        # a backend chosen while drawing (e.g. Jupyter's inline backend, on the first figure) switches
+        # interactive mode on; leaving rc_context would switch it off again and hide later figures
+        interactive = matplotlib.is_interactive()
+    if interactive and not matplotlib.is_interactive():
+        matplotlib.interactive(True)
 
 
 def _has_cjk(s: str) -> bool:
