@@ -143,3 +143,40 @@ def test_constant_item_is_named():
     rep = sq.measurement_report(data, "holzinger")
     text = " ".join(list(rep.skipped.values()) + rep.warnings)
     assert "x1" in text
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_cfa_fit_in_report_matches_lavaan(case, reports, ref_case):
+    rep = reports(case)
+    ref = ref_case(CASES[case][1]).ref["cfa"]["ML"]
+    h, fm = ref["headline"], ref["fit_measures"]
+    f = rep.cfa_fit.iloc[0]
+    assert f["estimator"] == "ML" and int(f["df"]) == h["df"]
+    assert_allclose(f["chi2"], h["chisq"], rtol=1e-5)
+    assert_allclose(f["aic"], h["aic"], rtol=1e-6)
+    assert_allclose(f["bic"], h["bic"], rtol=1e-6)
+    for ours, theirs in [("cfi", "cfi"), ("tli", "tli"), ("rmsea", "rmsea"), ("rmsea_ci_low", "rmsea_ci_lower"),
+                         ("rmsea_ci_high", "rmsea_ci_upper"), ("srmr", "srmr"), ("pval", "pvalue")]:
+        assert_allclose(f[ours], h[theirs], atol=1e-3, err_msg=ours)
+    for k in ("gfi", "agfi", "nfi"):
+        assert_allclose(f[k], fm[k], atol=1e-3, err_msg=k)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_construct_validity_and_htmt_in_report_match_semtools(case, reports, ref_case):
+    rep = reports(case)
+    rc = ref_case(CASES[case][1])
+    st = rc.ref["semtools"]["ML"]
+    sf = st["standardized_formulas"]
+    cv = rep.construct_validity.set_index("dimension")
+    for d in rc.constructs:
+        assert_allclose(cv.loc[d, "cr"], sf["CR"][d], atol=1e-3)
+        assert_allclose(cv.loc[d, "ave"], sf["AVE"][d], atol=1e-3)
+        assert_allclose(cv.loc[d, "sqrt_ave"], sf["sqrt_AVE"][d], atol=1e-3)
+    m = rc.matrix(st["htmt"]["htmt_henseler2015"])
+    for r in rep.htmt.itertuples():
+        assert_allclose(r.htmt, m.loc[r.dimension_a, r.dimension_b], atol=1e-6)
+    loads = rep.cfa_loadings
+    std = rc.ref["cfa"]["ML"]["std_loadings"]
+    for r in loads.itertuples():
+        assert_allclose(r.std_loading, std[r.dimension][r.item], atol=1e-3)
