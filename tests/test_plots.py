@@ -355,7 +355,7 @@ def test_gap_plots_validate_the_table():
 @pytest.mark.parametrize("lang", LANGS)
 def test_ipa_plot_on_kiosk(kiosk, lang):
     d, ins = kiosk
-    res = sq.importance_performance(d.data, ins)
+    res = sq.ipa(d.data, ins)
     ax = plots.ipa_plot(res, instrument=ins, lang=lang)
     pts = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in pts) == len(res.table)
@@ -402,7 +402,7 @@ def kano():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ins, d = sq.load_instrument("kiosk_kano"), sq.read_dataset("kiosk_kano")
-    return sq.kano_analysis(d.data, ins)
+    return sq.kano(d.data, ins)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -503,7 +503,7 @@ def test_figures_render_to_png(tmp_path, kiosk, gap):
     for name, ax in {
         "likert_zh": plots.likert_bars(d, ins, "perception", lang="zh"),
         "gap_en": plots.gap_bars(gap, ins, lang="en"),
-        "ipa_zh": plots.ipa_plot(sq.importance_performance(d.data, ins), lang="zh"),
+        "ipa_zh": plots.ipa_plot(sq.ipa(d.data, ins), lang="zh"),
     }.items():
         path = tmp_path / f"{name}.png"
         with warnings.catch_warnings():

@@ -217,7 +217,7 @@ def test_kiosk_priorities_and_results_json(kiosk_en):
     assert_allclose(rel["all"]["alpha"], cronbach_alpha(x, cols).alpha, atol=1e-12)
     # priorities start with the IPA "concentrate here" items, then the largest significant negative gaps
     pr = study["priorities"]
-    ipa_res = sq.importance_performance(sq.screen(sq.read_dataset("kiosk"), "kiosk", exclude=["straightlining"]).kept,
+    ipa_res = sq.ipa(sq.screen(sq.read_dataset("kiosk"), "kiosk", exclude=["straightlining"]).kept,
                                         sq.load_instrument("kiosk"))
     conc = ipa_res.priorities.loc[ipa_res.priorities["quadrant"] == "concentrate_here", "item"].tolist()
     assert [p["ref"] for p in pr[: len(conc)]] == conc and all(p["source"] == "ipa" for p in pr[: len(conc)])

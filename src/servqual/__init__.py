@@ -26,14 +26,15 @@ from .instrument import Instrument, load_instrument
 from .io import Responses, read_responses, validate_responses
 from .screening import screen
 from .stats import SufficientStats, sufficient_stats
-from . import adequacy, compare, evaluate, gap, ipa, kano, questionnaire, reliability, report, weights  # noqa: E402
+from . import adequacy, compare, evaluate, gap, questionnaire, reliability, report, weights  # noqa: E402
 from .adequacy import bartlett, eigenvalues, kmo
 from .compare import compare_groups, compare_waves, dimension_scores, kpi_attainment, nps, satisfaction_index
 from .evaluate import composite_index, fuzzy_evaluation, grey_relational, membership_matrix, rank_stability, topsis
 from .gap import gap_analysis, zone_of_tolerance
-from .ipa import ipa as importance_performance
-from .kano import kano as kano_analysis
-from .kano import kano_category
+from .cfa import cfa
+from .construct import construct_validity, fornell_larcker, htmt, htmt_matrix
+from .ipa import ipa
+from .kano import kano, kano_category
 from .efa import efa, harman_single_factor, parallel_analysis
 from .measurement import measurement_report
 from .omega import omega, omega_total
@@ -86,7 +87,7 @@ __all__ = [
     "write_xlsform", "xlsform",
     # reliability and validity
     "cronbach_alpha", "guttman_lambdas", "item_analysis", "split_half", "kmo", "bartlett", "eigenvalues",
-    "measurement_report", "efa", "parallel_analysis", "harman_single_factor", "omega", "omega_total",
+    "measurement_report", "cfa", "construct_validity", "fornell_larcker", "htmt", "htmt_matrix", "efa", "parallel_analysis", "harman_single_factor", "omega", "omega_total",
     # weights
     "ahp", "ahp_form", "ahp_group", "ahp_hierarchy", "ahp_inconsistency", "combine_weights", "critic_weights",
     "cv_weights", "derived_importance", "entropy_weights", "fuzzy_ahp", "objective_weights", "pca_weights",
@@ -94,12 +95,13 @@ __all__ = [
     # evaluation
     "composite_index", "fuzzy_evaluation", "grey_relational", "membership_matrix", "rank_stability", "topsis",
     # service-quality analyses
-    "gap_analysis", "zone_of_tolerance", "importance_performance", "kano_analysis", "kano_category",
+    "gap_analysis", "zone_of_tolerance", "ipa", "kano", "kano_category",
     "compare_groups", "compare_waves", "dimension_scores", "kpi_attainment", "nps", "satisfaction_index",
     # reports
     "Report", "study_report", "run_study",
-    # submodules
-    "adequacy", "compare", "evaluate", "gap", "ipa", "kano", "plots", "questionnaire", "reliability", "report", "study", "weights",
+    # submodules (servqual.efa, .omega, .cfa, .ipa and .kano are importable as modules too:
+    # ``from servqual.cfa import CFAResult``; at the top level those names are the functions)
+    "adequacy", "compare", "evaluate", "gap", "plots", "questionnaire", "reliability", "report", "study", "weights",
 ]
 
 

@@ -1247,10 +1247,10 @@ def _ipa_section(st: _Study, sec: Section) -> None:
 
     inst = st.inst
     if not inst.has_block("importance"):
-        sec.skip(T("问卷没有重要性题组，无法做基于陈述重要性的 IPA（可用 servqual.importance_performance(..., "
+        sec.skip(T("问卷没有重要性题组，无法做基于陈述重要性的 IPA（可用 servqual.ipa(..., "
                    "importance=\"relative_weights\") 从总体满意度推导重要性）",
                    "the questionnaire has no importance block for stated importance (derived importance is available through "
-                   "servqual.importance_performance(..., importance=\"relative_weights\"))"))
+                   "servqual.ipa(..., importance=\"relative_weights\"))"))
         return
     res = st.run(sec, T("重要性—表现分析", "importance-performance analysis"),
                  lambda: ipa(st.kept, inst, importance="stated", crosshair="mean"))
