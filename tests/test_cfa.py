@@ -43,7 +43,8 @@ LARGE = {"chi2", "aic", "bic", "loglik", "unrestricted_loglik", "baseline_chi2",
 FIT_MEASURES = {  # ours -> lavaan fitMeasures name
     "npar": "npar", "fmin": "fmin", "chi2": "chisq", "df": "df", "pval": "pvalue", "baseline_chi2": "baseline.chisq",
     "baseline_df": "baseline.df", "baseline_pval": "baseline.pvalue", "cfi": "cfi", "tli": "tli", "nfi": "nfi",
-    "rfi": "rfi", "ifi": "ifi", "rni": "rni", "pnfi": "pnfi", "loglik": "logl", "unrestricted_loglik": "unrestricted.logl",
+    "rfi": "rfi", "ifi": "ifi", "rni": "rni", "pnfi": "pnfi", "loglik": "logl",
+    "unrestricted_loglik": "unrestricted.logl",
     "aic": "aic", "bic": "bic", "bic2": "bic2", "rmsea": "rmsea", "rmsea_ci_low": "rmsea.ci.lower",
     "rmsea_ci_high": "rmsea.ci.upper", "rmsea_pval": "rmsea.pvalue", "rmr": "rmr", "srmr": "srmr_bentler",
     "crmr": "crmr", "gfi": "gfi", "agfi": "agfi", "pgfi": "pgfi", "mfi": "mfi", "ecvi": "ecvi",
@@ -302,3 +303,17 @@ def test_cfa_fit_differs_from_semopy():
     assert_allclose([f["gfi"], f["aic"], f["rmsea"]], [fm["gfi"], fm["aic"], fm["rmsea"]], rtol=1e-6)
     # the estimates themselves agree (both are ML)
     assert_allclose(st["chi2"], f["chi2"], rtol=1e-3)
+
+
+def test_cfa_empirically_underidentified_factor_warns_about_standard_errors():
+    # G's two items correlate with nothing else: only lambda^2 psi is identified, the information is singular
+    r = np.eye(5)
+    for i, j in [(0, 1), (0, 2), (1, 2)]:
+        r[i, j] = r[j, i] = 0.5
+    r[3, 4] = r[4, 3] = 0.4
+    df = _exact_sample(r, 300, list("abcde"))
+    with pytest.warns(ServqualWarning, match="standard errors could not be computed"):
+        res = cfa(df, {"F": ["a", "b", "c"], "G": ["d", "e"]})
+    assert res.converged
+    assert np.isnan(res.loadings.set_index("item").loc["e", "se"])
+    assert_allclose(float(res.fit_measures()["chi2"]), 0.0, atol=1e-6)

@@ -184,3 +184,15 @@ def test_htmt_errors():
         htmt(case.data.assign(x2=1.0), case.constructs)
     with pytest.raises(AnalysisError, match="n_boot"):
         htmt(case.data, case.constructs, ci="bootstrap", n_boot=2)
+
+
+def test_htmt_from_sufficient_statistics_equals_semtools():
+    from servqual.stats import sufficient_stats
+
+    case = _load_case("corp_rep")
+    st = sufficient_stats(case.data)
+    ref = rmat(_sem("corp_rep")["htmt"]["htmt2_roemer2021"])
+    ours = htmt_matrix(st, case.constructs, method="htmt2")
+    assert_allclose(ours.loc[ref.index, ref.columns], ref.to_numpy(), atol=CLOSED)
+    with pytest.raises(AnalysisError, match="bootstrap"):
+        htmt(st, case.constructs, ci="bootstrap")

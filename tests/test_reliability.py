@@ -174,6 +174,33 @@ def test_bootstrap_percentile_matches_slow_loop_over_pingouin(ref_case):
     assert (res.ci_low, res.ci_high) == (perc["ci_low"], perc["ci_high"])
 
 
+def test_bootstrap_blocked_draws_match_slow_loop_over_pingouin(ref_case, monkeypatch):
+    """Above _BOOT_BLOCK rows the resamples are drawn block by block; rebuild the row indices of that
+    stream and compare with pingouin on each resample."""
+    case = ref_case("holzinger")
+    items = case.constructs["textual"]
+    x = case.data[items].to_numpy()
+    n, n_boot, seed, block, per = len(x), 120, 99, 64, 50
+    monkeypatch.setattr(rel, "_BOOT_BLOCK", block)
+    monkeypatch.setattr(rel, "_BOOT_BLOCK_RESAMPLES", per)
+    res = cronbach_alpha(case.data, items, ci="percentile", n_boot=n_boot, seed=seed)
+    rng = np.random.default_rng(seed)
+    starts = np.arange(0, n, block)
+    sizes = np.minimum(starts + block, n) - starts
+    counts = rng.multinomial(n, sizes / n, size=n_boot)
+    rows = [[] for _ in range(n_boot)]
+    for j, (lo, size) in enumerate(zip(starts, sizes)):
+        for r0 in range(0, n_boot, per):
+            cnt = counts[r0:r0 + per, j]
+            idx = rng.integers(0, size, size=int(cnt.sum()), dtype=np.uint16)
+            for r, part in enumerate(np.split(idx, np.cumsum(cnt)[:-1])):
+                rows[r0 + r].append(lo + part.astype(int))
+    idx = np.array([np.concatenate(r) for r in rows])
+    assert idx.shape == (n_boot, n)
+    slow = np.array([pg.cronbach_alpha(data=pd.DataFrame(x[i], columns=items))[0] for i in idx])
+    assert_allclose(res.bootstrap, slow, atol=1e-10)
+
+
 def test_bootstrap_bca_matches_slow_jackknife(ref_case):
     case = ref_case("holzinger")
     items = case.constructs["speed"]

@@ -24,17 +24,37 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
-from scipy import stats as sps
+from scipy import optimize, special
+from scipy.linalg import lapack as _lapack
 
 from ._result import ResultMixin
 from .adequacy import _check_items, _require_nonsingular, _stats_from
-from .efa import _single_thread_blas
 from .exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
 
 __all__ = ["cfa", "CFAResult", "parse_model"]
 
-_Z975 = float(sps.norm.ppf(0.975))
+_Z975 = float(special.ndtri(0.975))
+_BLAS = {}
+
+
+def _single_thread_blas():
+    """Context limiting BLAS to one thread (the p x p problems here lose far more to thread start-up
+    than they gain); the library scan of threadpoolctl is done once and cached."""
+    try:
+        if "ctl" not in _BLAS:
+            from threadpoolctl import ThreadpoolController
+
+            _BLAS["ctl"] = ThreadpoolController()
+        return _BLAS["ctl"].limit(limits=1, user_api="blas")
+    except Exception:  # pragma: no cover - threadpoolctl missing or unsupported platform
+        import contextlib
+
+        return contextlib.nullcontext()
+
+
+def _p_norm(z):
+    """Two-sided normal p value, NaN where z is NaN."""
+    return 2.0 * special.ndtr(-np.abs(np.asarray(z, dtype=float)))
 _FIT_COLUMNS = [
     "estimator", "n", "npar", "chi2", "df", "pval", "cfi", "tli", "nfi", "rfi", "ifi", "rni", "pnfi", "rmsea",
     "rmsea_ci_low", "rmsea_ci_high", "rmsea_pval", "srmr", "rmr", "crmr", "gfi", "agfi", "pgfi", "mfi", "ecvi",
@@ -109,6 +129,15 @@ class _Spec:
     theta_fixed: list  # item indices whose residual variance is fixed to 0 (single-indicator factors)
     psi_pairs: list  # [(f, g)] with f >= g
 
+    def __post_init__(self):
+        lf = np.asarray(self.lam_free, dtype=int).reshape(-1, 2)
+        mk = np.asarray(self.markers, dtype=int).reshape(-1, 2)
+        pp = np.asarray(self.psi_pairs, dtype=int).reshape(-1, 2)
+        object.__setattr__(self, "lam_index", (lf[:, 0], lf[:, 1]))
+        object.__setattr__(self, "marker_index", (mk[:, 0], mk[:, 1]))
+        object.__setattr__(self, "psi_index", (pp[:, 0], pp[:, 1]))
+        object.__setattr__(self, "theta_index", np.asarray(self.theta_free, dtype=int))
+
     @property
     def n_lam(self):
         return len(self.lam_free)
@@ -149,17 +178,14 @@ def _unpack(x, spec: _Spec):
     p, k = len(spec.items), len(spec.factors)
     dt = np.result_type(x, float)
     lam = np.zeros((p, k), dtype=dt)
-    for i, f in spec.markers:
-        lam[i, f] = 1.0
-    a = spec.n_lam
-    if a:
-        ii, ff = np.array(spec.lam_free).T
-        lam[ii, ff] = x[:a]
+    lam[spec.marker_index] = 1.0
+    a, t = spec.n_lam, spec.n_theta
+    lam[spec.lam_index] = x[:a]
     theta = np.zeros(p, dtype=dt)
-    theta[spec.theta_free] = x[a:a + spec.n_theta]
+    theta[spec.theta_index] = x[a:a + t]
     psi = np.zeros((k, k), dtype=dt)
-    ff, gg = np.array(spec.psi_pairs).T
-    vals = x[a + spec.n_theta:]
+    ff, gg = spec.psi_index
+    vals = x[a + t:]
     psi[ff, gg] = vals
     psi[gg, ff] = vals
     return lam, theta, psi
@@ -172,78 +198,97 @@ def _sigma(x, spec):
     return s
 
 
-def _derivatives(x, spec: _Spec) -> np.ndarray:
-    """dSigma/dx as an array (q, p, p)."""
-    lam, _, psi = _unpack(x, spec)
+def _rank_one_terms(lam, psi, spec: _Spec):
+    """dSigma/dx_a = X[a] Y[a]' + X[q + a] Y[q + a]' (two rank-one terms per parameter; (2q, p) each).
+
+    Loading (i, f): e_i u_f' + u_f e_i' with u = Lambda Psi; residual variance i: e_i e_i'; latent
+    covariance (f, g): l_f l_g' + l_g l_f' (one term for a variance)."""
     p, q = len(spec.items), spec.q
-    d = np.zeros((q, p, p))
-    lp = lam @ psi  # (p, k)
-    for a, (i, f) in enumerate(spec.lam_free):
-        d[a, i, :] += lp[:, f]
-        d[a, :, i] += lp[:, f]
-    off = spec.n_lam
-    for b, i in enumerate(spec.theta_free):
-        d[off + b, i, i] = 1.0
-    off += spec.n_theta
-    for c, (f, g) in enumerate(spec.psi_pairs):
-        o = np.outer(lam[:, f], lam[:, g])
-        d[off + c] = o + o.T if f != g else o
-    return d
+    xs = np.zeros((2 * q, p))
+    ys = np.zeros((2 * q, p))
+    nl, nt = spec.n_lam, spec.n_theta
+    if nl:
+        ii, ff = spec.lam_index
+        u = (lam @ psi)[:, ff].T  # (nl, p)
+        a = np.arange(nl)
+        xs[a, ii] = 1.0
+        ys[a] = u
+        xs[q + a] = u
+        ys[q + a, ii] = 1.0
+    if nt:
+        t = spec.theta_index
+        b = nl + np.arange(nt)
+        xs[b, t] = 1.0
+        ys[b, t] = 1.0
+    fi, gi = spec.psi_index
+    c = nl + nt + np.arange(len(fi))
+    xs[c] = lam[:, fi].T
+    ys[c] = lam[:, gi].T
+    off = fi != gi
+    xs[q + c[off]] = lam[:, gi[off]].T
+    ys[q + c[off]] = lam[:, fi[off]].T
+    return xs, ys
+
+
+def _fold(k1, k2, q):
+    """[tr(A D_a B D_b)]_ab from k1 = Y A X', k2 = Y B X' (D_a from :func:`_rank_one_terms`).
+
+    tr(A D_a B D_b) = sum_{r,s} (y_bs' A x_ar)(y_ar' B x_bs) over the two rank-one terms r, s."""
+    e = k1.T * k2
+    return e[:q, :q] + e[:q, q:] + e[q:, :q] + e[q:, q:]
 
 
 def _discrepancy(x, spec, s_n, logdet_s):
     """F_ML = log|Sigma| + tr(S Sigma^-1) - log|S| - p, or None if Sigma is not positive definite."""
     sig = _sigma(x, spec)
-    try:
-        chol = np.linalg.cholesky(sig)
-    except np.linalg.LinAlgError:
+    chol, info = _lapack.dpotrf(sig, lower=1)
+    if info != 0 or not np.all(np.isfinite(chol)):
         return None, None
     logdet = 2.0 * np.sum(np.log(np.diag(chol)))
-    inv_chol = np.linalg.solve(chol, np.eye(len(sig)))
-    prec = inv_chol.T @ inv_chol
+    inv, info = _lapack.dpotri(chol, lower=1)
+    if info != 0:
+        return None, None
+    prec = np.tril(inv) + np.tril(inv, -1).T
     f = logdet + np.sum(s_n * prec) - logdet_s - len(sig)
     return float(f), (sig, prec)
 
 
 def _grad_info(x, spec, s_n, prec, sig, observed=False):
-    """Gradient of F_ML, its expected Hessian ``tr(P D_a P D_b)`` and, if asked, the observed Hessian."""
-    d = _derivatives(x, spec)
-    q, p = d.shape[0], d.shape[1]
+    """Gradient of F_ML, its expected Hessian ``tr(P D_a P D_b)`` and, if asked, the observed Hessian
+    ``-tr(P D_a P D_b) + 2 tr(P D_a P S P D_b) + tr(M d2Sigma_ab)`` (P = Sigma^-1, M = P (Sigma - S) P)."""
+    q = spec.q
+    lam, _, psi = _unpack(x, spec)
+    xs, ys = _rank_one_terms(lam, psi, spec)
     sp = s_n @ prec
-    m = prec - prec @ sp  # P (Sigma - S) P
-    g = d.reshape(q, -1) @ m.reshape(-1)
-    c = (d.reshape(q * p, p) @ prec).reshape(q, p, p)  # D_a P  (its transpose is P D_a)
-    a = c.transpose(0, 2, 1).reshape(q, -1)  # P D_a, flattened
-    h = a @ c.reshape(q, -1).T  # tr(P D_a P D_b)
+    pspp = prec @ sp  # P S P
+    m = prec - pspp
+    g = np.einsum("rp,rp->r", ys @ m, xs)
+    g = g[:q] + g[q:]
+    ypx = ys @ prec @ xs.T
+    h = _fold(ypx, ypx, q)
     if not observed:
         return g, h, None
-    bt = (c.reshape(q * p, p) @ sp).reshape(q, -1)  # D_b P S P, flattened
-    h2 = a @ bt.T  # tr(P D_a P S P D_b)
-    hobs = -h + 2.0 * h2 + _second_order(x, spec, m)
+    h2 = _fold(ypx, ys @ pspp @ xs.T, q)
+    hobs = -h + h2 + h2.T + _second_order(lam, psi, spec, m)
     return g, h, 0.5 * (hobs + hobs.T)
 
 
-def _second_order(x, spec, m):
+def _second_order(lam, psi, spec, m):
     """tr(M d2Sigma/dx_a dx_b): non-zero for loading-loading and loading-psi pairs."""
-    lam, _, psi = _unpack(x, spec)
     q = spec.q
     out = np.zeros((q, q))
     nl = spec.n_lam
     if not nl:
         return out
-    ii, ff = np.array(spec.lam_free).T
+    ii, ff = spec.lam_index
     out[:nl, :nl] = 2.0 * psi[np.ix_(ff, ff)] * m[np.ix_(ii, ii)]
-    ml = m @ lam  # (p, k)
+    ml = (m @ lam)[ii]  # (nl, k)
+    gi, hi = spec.psi_index
+    block = 2.0 * (ff[:, None] == gi[None, :]) * ml[:, hi]
+    block += 2.0 * ((ff[:, None] == hi[None, :]) & (gi != hi)[None, :]) * ml[:, gi]
     off = nl + spec.n_theta
-    for c, (g, h) in enumerate(spec.psi_pairs):
-        col = np.zeros(nl)
-        if g == h:
-            col += np.where(ff == g, 2.0 * ml[ii, g], 0.0)
-        else:
-            col += np.where(ff == g, 2.0 * ml[ii, h], 0.0)
-            col += np.where(ff == h, 2.0 * ml[ii, g], 0.0)
-        out[:nl, off + c] = col
-        out[off + c, :nl] = col
+    out[:nl, off:] = block
+    out[off:, :nl] = block.T
     return out
 
 
@@ -279,16 +324,14 @@ def _start(spec: _Spec, s_n: np.ndarray) -> np.ndarray:
             load = np.full(len(order), 0.7 * sd[marker])
         lam[order, f] = load / load[0]
         psi[f, f] = load[0] ** 2
-    for f in range(k):
-        for g in range(f):
-            fi, gi = np.flatnonzero(spec.lam_pattern[:, f]), np.flatnonzero(spec.lam_pattern[:, g])
-            num = den = 0.0
-            for i in fi:
-                for j in gi:
-                    if i != j:
-                        num += lam[i, f] * lam[j, g] * s_n[i, j]
-                        den += (lam[i, f] * lam[j, g]) ** 2
-            psi[f, g] = psi[g, f] = num / den if den > 0 else 0.0
+    s_off = s_n - np.diag(var)
+    num = lam.T @ s_off @ lam
+    l2 = lam**2
+    den = np.outer(l2.sum(axis=0), l2.sum(axis=0)) - l2.T @ l2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov_lv = np.where(den > 0, num / den, 0.0)
+    off = ~np.eye(k, dtype=bool)
+    psi[off] = cov_lv[off]
     # keep the start latent correlation matrix comfortably positive definite
     dpsi = np.sqrt(np.diag(psi))
     rho = psi / np.outer(dpsi, dpsi)
@@ -310,8 +353,10 @@ def _start(spec: _Spec, s_n: np.ndarray) -> np.ndarray:
 
 
 def _estimate(spec, s_n, logdet_s, max_iter, tol):
-    """Fisher scoring, then Newton steps with the analytic observed Hessian once it is positive definite,
-    each with a backtracking line search; returns x, F, converged, iterations, message."""
+    """Newton steps with the analytic observed Hessian where it is positive definite, Fisher-scoring steps
+    (expected information) elsewhere, each with a backtracking line search.
+
+    Returns x, F, converged, iterations, message."""
     x = _start(spec, s_n)
     f, mats = _discrepancy(x, spec, s_n, logdet_s)
     if f is None:  # pragma: no cover - the start is built positive definite
@@ -327,11 +372,9 @@ def _estimate(spec, s_n, logdet_s, max_iter, tol):
             break
         step = None
         if hobs is not None:
-            try:
-                c = np.linalg.cholesky(hobs)
-                step = -np.linalg.solve(c.T, np.linalg.solve(c, g))
-            except np.linalg.LinAlgError:
-                step = None
+            _, sol, info = _lapack.dposv(hobs, g, lower=1)
+            if info == 0 and np.all(np.isfinite(sol)):
+                step = -sol
         if step is None:
             try:
                 step = -np.linalg.solve(h, g)
@@ -341,10 +384,13 @@ def _estimate(spec, s_n, logdet_s, max_iter, tol):
         if not np.isfinite(slope) or slope >= 0:
             step, slope = -g, -float(g @ g)
         alpha, accepted = 1.0, False
+        noise = 64 * np.finfo(float).eps * max(1.0, abs(f))
         for _ in range(40):
             xn = x + alpha * step
             fn, mn = _discrepancy(xn, spec, s_n, logdet_s)
-            if fn is not None and fn <= f + 1e-4 * alpha * slope:
+            # near the optimum F changes by less than its rounding error: accept a step that does not
+            # increase F beyond that noise, so Newton's quadratic convergence is not cut short
+            if fn is not None and (fn <= f + 1e-4 * alpha * slope or (gmax < 1e-4 and fn <= f + noise)):
                 accepted = True
                 break
             alpha *= 0.5
@@ -365,28 +411,43 @@ def _estimate(spec, s_n, logdet_s, max_iter, tol):
 # standardised solution
 # ---------------------------------------------------------------------------------------------
 def _std_values(x, spec):
-    """std.all values: every loading (pattern order), residual variances, factor correlations (f > g)."""
-    lam, theta, psi = _unpack(x, spec)
-    sig_diag = np.einsum("if,fg,ig->i", lam, psi, lam) + theta
+    """std.all values: every loading (pattern order), residual variances, factor correlations (f > g).
+
+    ``x`` may be a batch of parameter vectors (b, q), real or complex."""
+    x = np.atleast_2d(x)
+    b = x.shape[0]
+    p, k = len(spec.items), len(spec.factors)
+    lam = np.zeros((b, p, k), dtype=x.dtype)
+    for i, f in spec.markers:
+        lam[:, i, f] = 1.0
+    a = spec.n_lam
+    if a:
+        ii, ff = np.array(spec.lam_free).T
+        lam[:, ii, ff] = x[:, :a]
+    theta = np.zeros((b, p), dtype=x.dtype)
+    theta[:, spec.theta_free] = x[:, a:a + spec.n_theta]
+    psi = np.zeros((b, k, k), dtype=x.dtype)
+    fi, gi = np.array(spec.psi_pairs).T
+    psi[:, fi, gi] = x[:, a + spec.n_theta:]
+    psi[:, gi, fi] = x[:, a + spec.n_theta:]
+    sig_diag = np.einsum("bif,bfg,big->bi", lam, psi, lam) + theta
     sd_obs = np.sqrt(sig_diag)
-    sd_lat = np.sqrt(np.diag(psi))
-    std_lam = lam * sd_lat[None, :] / sd_obs[:, None]
-    ii, ff = np.nonzero(spec.lam_pattern)
-    cor = psi / np.outer(sd_lat, sd_lat)
-    lo_f, lo_g = np.tril_indices(len(spec.factors), -1)
-    return np.concatenate([std_lam[ii, ff], theta / sig_diag, cor[lo_f, lo_g]])
+    sd_lat = np.sqrt(np.einsum("bff->bf", psi))
+    std_lam = lam * sd_lat[:, None, :] / sd_obs[:, :, None]
+    pi, pf = np.nonzero(spec.lam_pattern)
+    cor = psi / (sd_lat[:, :, None] * sd_lat[:, None, :])
+    lo_f, lo_g = np.tril_indices(k, -1)
+    return np.concatenate([std_lam[:, pi, pf], theta / sig_diag, cor[:, lo_f, lo_g]], axis=1)
 
 
 def _std_jacobian(x, spec):
-    """Exact Jacobian of :func:`_std_values` by complex-step differentiation."""
+    """Exact Jacobian of :func:`_std_values` by complex-step differentiation (one batched evaluation)."""
     h = 1e-30
     q = len(x)
-    cols = []
-    for a in range(q):
-        xc = x.astype(complex)
-        xc[a] += 1j * h
-        cols.append(np.imag(_std_values(xc, spec)) / h)
-    return np.column_stack(cols)
+    xc = np.repeat(x[None, :].astype(complex), q, axis=0)
+    xc[np.arange(q), np.arange(q)] += 1j * h
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.imag(_std_values(xc, spec)).T / h
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,7 +460,7 @@ def _rmsea_ci(chi2, df, n, level=0.90):
     hi_p, lo_p = 1 - (1 - level) / 2, (1 - level) / 2
 
     def cdf(ncp):
-        return sps.chi2.cdf(chi2, df) if ncp <= 0 else sps.ncx2.cdf(chi2, df, ncp)
+        return special.chdtr(df, chi2) if ncp <= 0 else special.chndtr(chi2, df, ncp)
 
     if cdf(0.0) < hi_p:
         low = 0.0
@@ -420,12 +481,12 @@ def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations):
     pstar = p * (p + 1) // 2
     df = pstar - q
     chi2 = max(n * f, 0.0)  # F_ML >= 0; a just-identified model gives 0 up to rounding
-    pval = float(sps.chi2.sf(chi2, df)) if df > 0 else np.nan
+    pval = float(special.chdtrc(df, chi2)) if df > 0 else np.nan
     var = np.diag(s_n)
     logdet_s = np.linalg.slogdet(s_n)[1]
     chi2_b = n * (np.sum(np.log(var)) - logdet_s)
     df_b = p * (p - 1) // 2
-    pval_b = float(sps.chi2.sf(chi2_b, df_b)) if df_b > 0 else np.nan
+    pval_b = float(special.chdtrc(df_b, chi2_b)) if df_b > 0 else np.nan
     den = max(chi2 - df, chi2_b - df_b, 0.0)
     cfi = 1.0 - max(chi2 - df, 0.0) / den if den > 0 else 1.0
     rni = 1.0 - (chi2 - df) / (chi2_b - df_b) if chi2_b != df_b else np.nan
@@ -436,7 +497,7 @@ def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations):
     pnfi = df / df_b * nfi if df_b > 0 else np.nan
     rmsea = np.sqrt(max((chi2 - df) / (df * n), 0.0)) if df > 0 else np.nan
     lo, hi = _rmsea_ci(chi2, df, n)
-    rmsea_pval = float(sps.ncx2.sf(chi2, df, n * df * 0.05**2)) if df > 0 else np.nan
+    rmsea_pval = float(1.0 - special.chndtr(chi2, df, n * df * 0.05**2)) if df > 0 else np.nan
     # residual-based indices (lower triangle including the diagonal; Bentler's SRMR)
     li, lj = np.tril_indices(p)
     res = s_n - sig
@@ -470,7 +531,7 @@ def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations):
         bic2=bic2, loglik=loglik, unrestricted_loglik=unres, baseline_chi2=chi2_b, baseline_df=int(df_b),
         baseline_pval=pval_b, fmin=0.5 * f, converged=bool(converged), iterations=int(iterations),
     )
-    return pd.DataFrame([row], columns=_FIT_COLUMNS)
+    return pd.DataFrame({c: [row[c]] for c in _FIT_COLUMNS})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -516,20 +577,51 @@ class CFAResult(ResultMixin):
     loadings: pd.DataFrame
     residual_variances: pd.DataFrame
     r2: pd.DataFrame
-    factor_covariances: pd.DataFrame
-    factor_correlations: pd.DataFrame
     parameters: pd.DataFrame
-    implied_cov: pd.DataFrame
-    sample_cov: pd.DataFrame
-    residual_cor: pd.DataFrame
-    vcov: pd.DataFrame
     model: dict
     n: int
     estimator: str = "ML"
     converged: bool = True
     iterations: int = 0
     warnings: list = field(default_factory=list)
+    # the matrices are kept as arrays and wrapped in DataFrames on access
+    psi_: np.ndarray = field(default=None, repr=False)
+    sigma_: np.ndarray = field(default=None, repr=False)
+    s_: np.ndarray = field(default=None, repr=False)
+    vcov_: np.ndarray = field(default=None, repr=False)
+    item_names_: tuple = field(default=(), repr=False)
+    param_names_: tuple = field(default=(), repr=False)
     title = "Confirmatory factor analysis (ML)"
+
+    def _square(self, m, names):
+        return pd.DataFrame(m.copy(), index=list(names), columns=list(names))
+
+    @property
+    def factor_covariances(self) -> pd.DataFrame:
+        return self._square(self.psi_, self.model)
+
+    @property
+    def factor_correlations(self) -> pd.DataFrame:
+        sd = np.sqrt(np.abs(np.diag(self.psi_)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self._square(self.psi_ / np.outer(sd, sd), self.model)
+
+    @property
+    def implied_cov(self) -> pd.DataFrame:
+        return self._square(self.sigma_, self.item_names_)
+
+    @property
+    def sample_cov(self) -> pd.DataFrame:
+        return self._square(self.s_, self.item_names_)
+
+    @property
+    def residual_cor(self) -> pd.DataFrame:
+        so, si = np.sqrt(np.diag(self.s_)), np.sqrt(np.diag(self.sigma_))
+        return self._square(self.s_ / np.outer(so, so) - self.sigma_ / np.outer(si, si), self.item_names_)
+
+    @property
+    def vcov(self) -> pd.DataFrame:
+        return self._square(self.vcov_, self.param_names_)
 
     @property
     def factors(self) -> list:
@@ -537,7 +629,7 @@ class CFAResult(ResultMixin):
 
     @property
     def items(self) -> list:
-        return list(self.implied_cov.index)
+        return list(self.item_names_)
 
     def fit_measures(self) -> pd.Series:
         """The fit row as a Series."""
@@ -603,7 +695,7 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
         ``listwise`` (lavaan's default): rows complete on every model item. ``pairwise`` uses the pairwise
         covariance matrix with N = the smallest pairwise count (not lavaan; an approximation).
     max_iter : int
-        Maximum Fisher-scoring iterations (each solves one small linear system).
+        Maximum Newton / Fisher-scoring iterations (each solves one small linear system; 5-15 are typical).
     tol : float
         Convergence criterion: largest absolute gradient element of ``F_ML``.
 
@@ -617,8 +709,8 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
     Raises
     ------
     AnalysisError
-        A model item missing from the data, constant or perfectly collinear items, too few rows, a model
-        with negative degrees of freedom, or a singular information matrix at the start.
+        A model item missing from the data, constant or perfectly collinear items, too few rows, or a model
+        with negative degrees of freedom (not identified).
 
     Warns
     -----
@@ -634,7 +726,8 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
     -----
     Model: ``Sigma = Lambda Psi Lambda' + Theta`` with ``Theta`` diagonal. Estimates minimise
     ``F_ML = log|Sigma| + tr(S Sigma^-1) - log|S| - p`` over the sample covariance ``S`` (divisor N) by
-    Fisher scoring (analytic gradient, expected information, backtracking line search); the solution is
+    Newton's method with the analytic gradient and observed Hessian (Fisher scoring with the expected
+    information where the Hessian is not positive definite) and a backtracking line search; the solution is
     unbounded, as lavaan's, so Heywood cases show as negative variances. ``chi2 = N F_ML`` with
     ``df = p(p+1)/2 - npar``; baseline = independence model. ``CFI = 1 - max(chi2 - df, 0) /
     max(chi2 - df, chi2_b - df_b, 0)``; ``TLI = (chi2_b/df_b - chi2/df) / (chi2_b/df_b - 1)``;
@@ -649,7 +742,8 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
     Cut-offs used in ``notes()``: CFI/TLI >= .95, RMSEA <= .06, SRMR <= .08 (Hu & Bentler 1999).
 
     Tested against R lavaan 0.6.14 (``cfa``, ``fitMeasures``, ``standardizedSolution``, ``lavInspect``) on
-    six data sets: fit measures to 1e-6 (chi2, AIC, BIC relative 1e-8), standardised loadings and SEs to 1e-4.
+    six data sets: fit measures to 1e-5 (chi2, AIC, BIC, log-likelihood: relative 1e-6), standardised
+    loadings, their SEs and CIs, R^2 and factor correlations to 1e-4 (lavaan stops at its own tolerance).
     Unlike semopy, the fit indices are lavaan's (semopy's GFI/AGFI/AIC/BIC/RMSEA are defined differently
     and it has no SRMR).
 
@@ -658,9 +752,10 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
 
     Example
     -------
-    >>> from servqual.datasets import load_dataset            # doctest: +SKIP
-    >>> res = cfa(df, {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]})  # doctest: +SKIP
-    >>> res.fit[["chi2", "df", "cfi", "rmsea", "srmr"]]         # doctest: +SKIP
+    >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
+    >>> res = cfa(df, model)                                   # doctest: +SKIP
+    >>> res.fit[["chi2", "df", "cfi", "tli", "rmsea", "srmr"]]  # doctest: +SKIP
+    >>> res.loadings[["factor", "item", "std_loading", "std_se"]]  # doctest: +SKIP
     """
     if str(estimator).upper() != "ML":
         raise AnalysisError(f"estimator {estimator!r} is not available; use estimator='ML'")
@@ -709,10 +804,15 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
         sig = _sigma(x, spec)
         prec = np.linalg.inv(sig)
         _, h, _ = _grad_info(x, spec, s_n, prec, sig)
-    if not converged:
-        _warn(f"the CFA did not converge after {iterations} iterations ({message}); the estimates are not "
-              "trustworthy. Increase max_iter, check for Heywood cases, or simplify the model.", ConvergenceWarning)
     lam, theta, psi = _unpack(x, spec)
+    if not converged:
+        runaway = _runaway_factors(lam, theta, psi, s_n, spec)
+        hint = (f" The estimates of {', '.join(runaway)} run away (huge loadings or variances): such a "
+                "factor is empirically under-identified, typically a 2-item factor that hardly correlates with the "
+                "others; give it more items or merge it." if runaway else "")
+        _warn(f"the CFA did not converge after {iterations} iterations ({message}); the estimates are not "
+              f"trustworthy.{hint or ' Increase max_iter, check for Heywood cases, or simplify the model.'}",
+              ConvergenceWarning)
     # standard errors: inverse expected information / N
     info = 0.5 * h
     vc = None
@@ -728,88 +828,78 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
         vc = np.full((q, q), np.nan)
     se = np.sqrt(np.clip(np.diag(vc), 0, None))
     jac = _std_jacobian(x, spec)
-    std = _std_values(x, spec)
+    with np.errstate(invalid="ignore", divide="ignore"):  # NaN only for negative variances (warned below)
+        std = _std_values(x, spec)[0]
     std_se = np.sqrt(np.clip(np.einsum("ia,ab,ib->i", jac, vc, jac), 0, None))
 
     items, factors = spec.items, spec.factors
     k = len(factors)
-    # --- loadings table ------------------------------------------------------------------------
+    # --- loadings, residual variances, latent (co)variances: one lavaan-style parameter table -----
     free_pos = {pos: a for a, pos in enumerate(spec.lam_free)}
     ii, ff = np.nonzero(spec.lam_pattern)
-    order = [(i, f) for f in range(k) for i in [items.index(it) for it in spec_model[factors[f]]]]
     std_index = {(i, f): r for r, (i, f) in enumerate(zip(ii, ff))}
-    rows = []
-    for i, f in order:
-        a = free_pos.get((i, f))
-        est = float(lam[i, f])
-        s = float(se[a]) if a is not None else 0.0
-        z = est / s if a is not None and s > 0 else np.nan
-        r = std_index[(i, f)]
-        sv, ss = float(std[r]), float(std_se[r])
-        sz = sv / ss if ss > 0 else np.nan
-        rows.append(dict(
-            factor=factors[f], item=items[i], estimate=est, se=s, z=z,
-            pval=float(2 * sps.norm.sf(abs(z))) if np.isfinite(z) else np.nan,
-            std_loading=sv, std_se=ss, std_z=sz, std_pval=float(2 * sps.norm.sf(abs(sz))) if np.isfinite(sz) else np.nan,
-            ci_low=sv - _Z975 * ss, ci_high=sv + _Z975 * ss, fixed=a is None,
-        ))
-    loadings = pd.DataFrame(rows)
-    # --- residual variances -----------------------------------------------------------------------
     nl = len(ii)
+    order = [(items.index(it), f) for f in range(k) for it in spec_model[factors[f]]]
+    l_i = np.array([i for i, _ in order])
+    l_f = np.array([f for _, f in order])
+    l_free = np.array([free_pos.get(pos, -1) for pos in order])
+    l_std = np.array([std_index[pos] for pos in order])
     th_free = {i: spec.n_lam + b for b, i in enumerate(spec.theta_free)}
-    rv_rows = []
-    params = []
-    for i, it in enumerate(items):
-        a = th_free.get(i)
-        est = float(theta[i])
-        s = float(se[a]) if a is not None else 0.0
-        z = est / s if a is not None and s > 0 else np.nan
-        rv_rows.append(dict(item=it, estimate=est, se=s, z=z,
-                            pval=float(2 * sps.norm.sf(abs(z))) if np.isfinite(z) else np.nan,
-                            std_estimate=float(std[nl + i]), std_se=float(std_se[nl + i]), fixed=a is None))
-    residual_variances = pd.DataFrame(rv_rows)
-    r2 = pd.DataFrame({"item": items, "r2": 1.0 - residual_variances["std_estimate"].to_numpy()})
-    # --- parameter table (lavaan layout) ------------------------------------------------------------
-    for rrow in rows:
-        params.append(dict(lhs=rrow["factor"], op="=~", rhs=rrow["item"], estimate=rrow["estimate"], se=rrow["se"],
-                           z=rrow["z"], pval=rrow["pval"], std_all=rrow["std_loading"], std_se=rrow["std_se"],
-                           fixed=rrow["fixed"]))
-    for rrow in rv_rows:
-        params.append(dict(lhs=rrow["item"], op="~~", rhs=rrow["item"], estimate=rrow["estimate"], se=rrow["se"],
-                           z=rrow["z"], pval=rrow["pval"], std_all=rrow["std_estimate"],
-                           std_se=rrow["std_se"], fixed=rrow["fixed"]))
+    t_free = np.array([th_free.get(i, -1) for i in range(p)])
+    psi_off = spec.n_lam + spec.n_theta
+    pairs = sorted(enumerate(spec.psi_pairs), key=lambda t: (t[1][0] != t[1][1], t[0]))
     lo_f, lo_g = np.tril_indices(k, -1)
     cor_index = {(f, g): nl + p + r for r, (f, g) in enumerate(zip(lo_f, lo_g))}
-    psi_off = spec.n_lam + spec.n_theta
-    for c, (f, g) in sorted(enumerate(spec.psi_pairs), key=lambda t: (t[1][0] != t[1][1], t[0])):
-        a = psi_off + c
-        est = float(psi[f, g])
-        s = float(se[a])
-        z = est / s if s > 0 else np.nan
-        if f == g:
-            sa, ss = 1.0, 0.0
-        else:
-            r = cor_index[(f, g)]
-            sa, ss = float(std[r]), float(std_se[r])
-        params.append(dict(lhs=factors[g], op="~~", rhs=factors[f], estimate=est, se=s, z=z,
-                           pval=float(2 * sps.norm.sf(abs(z))) if np.isfinite(z) else np.nan, std_all=sa, std_se=ss,
-                           fixed=False))
-    parameters = pd.DataFrame(params)
-    parameters.insert(6, "ci_low", parameters["estimate"] - _Z975 * parameters["se"])
-    parameters.insert(7, "ci_high", parameters["estimate"] + _Z975 * parameters["se"])
+    v_f = np.array([f for _, (f, g) in pairs])
+    v_g = np.array([g for _, (f, g) in pairs])
+    v_free = np.array([psi_off + c for c, _ in pairs])
+    v_std = np.array([cor_index.get((f, g), -1) for _, (f, g) in pairs])
+
+    se_ext = np.append(se, 0.0)  # index -1 -> fixed parameter, se 0 (as lavaan)
+    std_ext = np.append(std, 1.0)  # latent variances: std.all = 1
+    std_se_ext = np.append(std_se, 0.0)
+    est = np.concatenate([lam[l_i, l_f], theta, psi[v_f, v_g]])
+    free_idx = np.concatenate([l_free, t_free, v_free])
+    fixed = free_idx < 0
+    p_se = se_ext[free_idx]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_z = np.where(fixed | (p_se <= 0), np.nan, est / p_se)
+    s_idx = np.concatenate([l_std, nl + np.arange(p), v_std])
+    p_std, p_std_se = std_ext[s_idx], std_se_ext[s_idx]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_std_z = np.where(p_std_se > 0, p_std / p_std_se, np.nan)
+    item_names = np.array(items, dtype=object)
+    fac_names = np.array(factors, dtype=object)
+    nload = len(order)
+    parameters = pd.DataFrame({
+        "lhs": np.concatenate([fac_names[l_f], item_names, fac_names[v_g]]),
+        "op": ["=~"] * nload + ["~~"] * (p + len(pairs)),
+        "rhs": np.concatenate([item_names[l_i], item_names, fac_names[v_f]]),
+        "estimate": est, "se": p_se, "z": p_z, "pval": _p_norm(p_z),
+        "ci_low": est - _Z975 * p_se, "ci_high": est + _Z975 * p_se,
+        "std_all": p_std, "std_se": p_std_se, "fixed": fixed,
+    })
+    sl = slice(0, nload)
+    loadings = pd.DataFrame({
+        "factor": fac_names[l_f], "item": item_names[l_i], "estimate": est[sl], "se": p_se[sl], "z": p_z[sl],
+        "pval": _p_norm(p_z[sl]), "std_loading": p_std[sl], "std_se": p_std_se[sl], "std_z": p_std_z[sl],
+        "std_pval": _p_norm(p_std_z[sl]), "ci_low": p_std[sl] - _Z975 * p_std_se[sl],
+        "ci_high": p_std[sl] + _Z975 * p_std_se[sl], "fixed": fixed[sl],
+    })
+    sv = slice(nload, nload + p)
+    residual_variances = pd.DataFrame({
+        "item": item_names, "estimate": est[sv], "se": p_se[sv], "z": p_z[sv], "pval": _p_norm(p_z[sv]),
+        "std_estimate": p_std[sv], "std_se": p_std_se[sv], "fixed": fixed[sv],
+    })
+    r2 = pd.DataFrame({"item": item_names, "r2": 1.0 - p_std[sv]})
     # --- matrices -----------------------------------------------------------------------------------
     sd_lat = np.sqrt(np.abs(np.diag(psi)))
     with np.errstate(divide="ignore", invalid="ignore"):
         cor_lv = psi / np.outer(sd_lat, sd_lat)
-    fcov = pd.DataFrame(psi, index=factors, columns=factors)
-    fcor = pd.DataFrame(cor_lv, index=factors, columns=factors)
-    sd_o = np.sqrt(np.diag(s_n))
-    sd_i = np.sqrt(np.diag(sig))
-    resid_cor = s_n / np.outer(sd_o, sd_o) - sig / np.outer(sd_i, sd_i)
     fit = _fit_measures(spec, s_n, sig, fval, n, q, converged, iterations)
     # --- diagnostics ----------------------------------------------------------------------------------
     neg = [it for it, v in zip(items, theta) if v < 0]
-    big = loadings.loc[loadings["std_loading"].abs() > 1, "item"].tolist()
+    big = [str(v) for v in item_names[l_i][np.abs(p_std[:nload]) > 1]]
     heywood = list(dict.fromkeys(neg + big))
     if heywood:
         _warn(f"Heywood case: negative residual variance or standardised loading above 1 for {', '.join(heywood)}; "
@@ -830,14 +920,25 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
                   f"{factors[a_]}-{factors[b_]} = {cor_lv[a_, b_]:.3f}). These factors are hardly distinguishable; "
                   "consider merging them or revising their items.", ServqualWarning)
     return CFAResult(
-        fit=fit, loadings=loadings, residual_variances=residual_variances, r2=r2, factor_covariances=fcov,
-        factor_correlations=fcor, parameters=parameters,
-        implied_cov=pd.DataFrame(sig, index=items, columns=items),
-        sample_cov=pd.DataFrame(s_n, index=items, columns=items),
-        residual_cor=pd.DataFrame(resid_cor, index=items, columns=items),
-        vcov=pd.DataFrame(vc, index=_param_names(spec), columns=_param_names(spec)),
+        fit=fit, loadings=loadings, residual_variances=residual_variances, r2=r2, parameters=parameters,
         model=spec_model, n=n, converged=bool(converged), iterations=int(iterations), warnings=caught,
+        psi_=psi, sigma_=sig, s_=s_n, vcov_=vc, item_names_=tuple(items), param_names_=tuple(_param_names(spec)),
     )
+
+
+def _runaway_factors(lam, theta, psi, s_n, spec: _Spec) -> list:
+    """Factors whose loadings or variance drift off (empirical under-identification)."""
+    out = []
+    var = np.diag(s_n)
+    for f, name in enumerate(spec.factors):
+        idx = np.flatnonzero(spec.lam_pattern[:, f])
+        marker = [i for i, g in spec.markers if g == f][0]
+        scale = np.sqrt(var[idx] / var[marker])
+        big = np.any(np.abs(lam[idx, f]) > 10 * scale) or psi[f, f] > 20 * var[marker]
+        tiny = psi[f, f] < 1e-3 * var[marker] or np.any(theta[idx] < -var[idx])
+        if big or tiny:
+            out.append(name)
+    return out
 
 
 def _param_names(spec: _Spec) -> list:

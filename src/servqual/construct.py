@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import AnalysisError, ServqualWarning
-from .stats import prepare_items
+from .stats import SufficientStats, prepare_items
 
 __all__ = ["construct_validity", "fornell_larcker", "htmt", "htmt_matrix", "CR_THRESHOLD", "AVE_THRESHOLD",
            "HTMT_STRICT", "HTMT_LIBERAL"]
@@ -136,7 +136,8 @@ def construct_validity(cfa_result) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Fornell-Larcker
 # ---------------------------------------------------------------------------------------------
-def fornell_larcker(cfa_result, factor_correlations: pd.DataFrame | None = None, ave: str = "standardized") -> pd.DataFrame:
+def fornell_larcker(cfa_result, factor_correlations: pd.DataFrame | None = None,
+                    ave: str = "standardized") -> pd.DataFrame:
     """Fornell-Larcker criterion table: sqrt(AVE) on the diagonal, latent correlations off it.
 
     Parameters
@@ -233,6 +234,21 @@ def _prepare_htmt(data, model):
     if len(model) < 2:
         raise AnalysisError("HTMT needs at least two dimensions with two or more items each")
     items = list(dict.fromkeys(i for v in model.values() for i in v))
+    blocks = [np.array([items.index(i) for i in v]) for v in model.values()]
+    if isinstance(data, SufficientStats):
+        missing = [i for i in items if i not in data.items]
+        if missing:
+            raise AnalysisError(f"items not in the sufficient statistics: {', '.join(map(str, missing))}")
+        st = data.subset(items)
+        if st.nan_policy != "listwise":
+            raise AnalysisError("HTMT uses listwise deletion; pass sufficient statistics computed with "
+                                "nan_policy='listwise'")
+        if st.n < 3:
+            raise AnalysisError(f"only {st.n} rows are complete on the HTMT items; at least 3 are needed")
+        const = [it for it, v in zip(items, np.diag(st.cov)) if not v > 0]
+        if const:
+            raise AnalysisError(f"item(s) without variance (every answer the same): {', '.join(const)}; drop them")
+        return model, items, st, blocks
     x = prepare_items(data, items)
     x = x.dropna()
     if len(x) < 3:
@@ -242,7 +258,6 @@ def _prepare_htmt(data, model):
     const = [it for it, s in zip(items, sd) if not s > 0]
     if const:
         raise AnalysisError(f"item(s) without variance (every answer the same): {', '.join(const)}; drop them")
-    blocks = [np.array([items.index(i) for i in v]) for v in model.values()]
     return model, items, a, blocks
 
 
@@ -261,8 +276,9 @@ def htmt(data, model, method: str = "htmt", ci: str | None = None, n_boot: int =
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        Item responses (rows incomplete on the model's items are dropped, listwise).
+    data : pandas.DataFrame or servqual.stats.SufficientStats
+        Item responses (rows incomplete on the model's items are dropped, listwise), or listwise
+        sufficient statistics (then without a bootstrap interval).
     model : dict or str
         ``{dimension: [items]}`` (or lavaan ``=~`` syntax).
     method : {"htmt", "htmt2"}
@@ -301,7 +317,8 @@ def htmt(data, model, method: str = "htmt", ci: str | None = None, n_boot: int =
 
     Example
     -------
-    >>> htmt(df, {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]}, ci="bootstrap", seed=1)  # doctest: +SKIP
+    >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]}
+    >>> htmt(df, model, ci="bootstrap", seed=1)                # doctest: +SKIP
     """
     if method not in ("htmt", "htmt2"):
         raise ValueError(f"method must be 'htmt' or 'htmt2', got {method!r}")
@@ -311,7 +328,13 @@ def htmt(data, model, method: str = "htmt", ci: str | None = None, n_boot: int =
         raise ValueError("confidence must be between 0 and 1")
     model, items, a, blocks = _prepare_htmt(data, model)
     dims = list(model)
-    r = np.abs(_corr(a))
+    if isinstance(a, SufficientStats):
+        if ci is not None:
+            raise AnalysisError("a bootstrap interval needs the item responses, not sufficient statistics; pass the "
+                                "DataFrame or use ci=None")
+        r = np.abs(a.corr)
+    else:
+        r = np.abs(_corr(a))
     h1, h2 = _htmt_pairs(r, blocks)
     pa, pb = zip(*[(dims[i], dims[j]) for i in range(len(dims)) for j in range(i + 1, len(dims))])
     out = pd.DataFrame({"dimension_a": list(pa), "dimension_b": list(pb), "htmt": h1, "htmt2": h2})

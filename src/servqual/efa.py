@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
+from scipy import optimize, special
 from scipy import stats as sps
 
 from ._result import ResultMixin
@@ -60,14 +60,22 @@ _LBFGSB = dict(maxcor=5, ftol=1e7 * _EPS, gtol=0.0)
 # ---------------------------------------------------------------------------------------------
 # linear algebra
 # ---------------------------------------------------------------------------------------------
+_BLAS_CONTROLLER = []
+
+
 def _single_thread_blas():
     """Context limiting BLAS to one thread: the k x k problems here are far too small to gain from
-    threads, and thread start-up dominates the optimiser's run time (x20 on 25 items)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn/scipy stacks
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    threads, and thread start-up dominates the optimiser's run time (x20 on 25 items). The loaded
+    libraries are scanned once (one ``threadpoolctl.ThreadpoolController`` per process), not per call."""
+    if not _BLAS_CONTROLLER:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _BLAS_CONTROLLER.append(ThreadpoolController())
+        except Exception:  # pragma: no cover - threadpoolctl missing or unsupported platform
+            _BLAS_CONTROLLER.append(None)
+    ctl = _BLAS_CONTROLLER[0]
+    return contextlib.nullcontext() if ctl is None else ctl.limit(limits=1, user_api="blas")
 
 
 def _eigh_desc(s: np.ndarray):
@@ -349,13 +357,15 @@ def _fit_statistics(r, lam, phi, n, conf=0.9):
         hi = max(n, chisq) + 2 * n
 
         def ncp_root(target):
-            fn = lambda x: sps.ncx2.cdf(chisq, dof, x) - target if x > 0 else sps.chi2.cdf(chisq, dof) - target
+            # scipy.special.chndtr/chdtr are what scipy.stats.ncx2.cdf/chi2.cdf evaluate, without the
+            # argument handling of the distribution objects (which dominated this root search)
+            fn = lambda x: special.chndtr(chisq, dof, x) - target if x > 0 else special.chdtr(dof, chisq) - target
             try:
                 return optimize.brentq(fn, 0.0, hi, xtol=1e-12)
             except ValueError:
                 return np.nan
 
-        cdf = sps.chi2.cdf(chisq, dof)
+        cdf = special.chdtr(dof, chisq)
         upper = np.sqrt(ncp_root(tail) / (n - 1) / dof) if cdf > tail else 0.0
         lower = np.sqrt(ncp_root(1 - tail) / (n - 1) / dof) if cdf > 1 - tail else 0.0
         if np.isfinite(upper) and upper < rmsea:

@@ -178,6 +178,11 @@ def interpret(rep: MeasurementReport) -> list:
 
 
 def _model_and_data(data, instrument: Instrument, block):
+    """The model, the rows complete on every item (a DataFrame of float64 columns) and the row count.
+
+    Columns that are already float64 are not copied, and complete data are not copied at all (the
+    selection shares the data's memory); only non-float columns are converted and only incomplete rows
+    are filtered out."""
     model = instrument.model(block, reflective_only=True)
     if not model:
         raise AnalysisError("the questionnaire has no reflective dimension: reliability and validity statistics do not apply")
@@ -187,13 +192,36 @@ def _model_and_data(data, instrument: Instrument, block):
     if missing:
         raise AnalysisError(f"item columns missing from the data: {', '.join(missing[:10])}; read the file with "
                             "servqual.read_responses() against this questionnaire")
-    x = df[cols].apply(pd.to_numeric, errors="coerce").astype(float)
-    n_rows = len(x)
-    x = x.dropna()
-    if len(x) < len(cols) + 1:
-        raise AnalysisError(f"only {len(x)} of {n_rows} rows are complete on the {len(cols)} items; at least "
+    n_rows = len(df)
+    x = df[cols]
+    converted = {}
+    ok = np.ones(n_rows, dtype=bool)
+    for c in cols:
+        s = x[c]
+        if s.dtype != np.float64:
+            s = pd.to_numeric(s, errors="coerce") if not pd.api.types.is_numeric_dtype(s) else s
+            converted[c] = s.to_numpy(dtype=float, na_value=np.nan)
+            ok &= ~np.isnan(converted[c])
+        else:
+            ok &= s.notna().to_numpy()
+    n_used = int(ok.sum())
+    if n_used < len(cols) + 1:
+        raise AnalysisError(f"only {n_used} of {n_rows} rows are complete on the {len(cols)} items; at least "
                             f"{len(cols) + 1} complete rows are needed (screen or impute the missing answers first)")
-    return model, x.reset_index(drop=True), n_rows
+    if converted:
+        x = x.assign(**converted) if all(isinstance(c, str) for c in converted) else _replace_columns(x, converted)
+    if n_used < n_rows:
+        x = x.loc[ok]
+    if n_used < n_rows or not isinstance(x.index, pd.RangeIndex) or x.index.start != 0 or x.index.step != 1:
+        x = x.reset_index(drop=True)
+    return model, x, n_rows
+
+
+def _replace_columns(x, converted):
+    x = x.copy()
+    for c, v in converted.items():
+        x[c] = v
+    return x
 
 
 def measurement_report(data, instrument, *, block: str | None = None, n_factors: int | None = None, seed: int = 42,
@@ -238,10 +266,14 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
     """
     from .adequacy import bartlett, kmo
     from .reliability import cronbach_alpha
+    from .stats import sufficient_stats
 
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
     model, x, n_rows = _model_and_data(data, instrument, block)
+    # one pass over the rows: every part below except the item analysis's extreme groups (and an HTMT
+    # bootstrap) depends on the data only through n, the means and the covariance matrix
+    st = sufficient_stats(x)
     formative = [d.id for d in instrument.dimensions if d.measurement == "formative"]
     skipped: dict = {}
     if formative:
@@ -272,22 +304,22 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
     # ---- reliability --------------------------------------------------------------------------
     scales = [("all", [c for cs in model.values() for c in cs])] + list(model.items())
     rel_rows, item_rows = [], []
-    omega_all = step("omega (all)", lambda: _omega_all(x, model))
+    omega_all = step("omega (all)", lambda: _omega_all(st, model))
     for name, cols in scales:
         if len(cols) < 2:
             skipped[f"reliability of {name}"] = "fewer than 2 items"
             continue
-        a = step(f"alpha ({name})", lambda cols=cols: cronbach_alpha(x, cols, ci="feldt"))
+        a = step(f"alpha ({name})", lambda cols=cols: cronbach_alpha(st.subset(cols), ci="feldt"))
         if a is None:
             continue
         results[f"alpha:{name}"] = a
-        om = omega_all if name == "all" else step(f"omega ({name})", lambda cols=cols: _omega_one(x, cols))
+        om = omega_all if name == "all" else step(f"omega ({name})", lambda cols=cols: _omega_one(st, cols))
         rel_rows.append({"scale": name, "n_items": len(cols), "n": a.n, "alpha": a.alpha, "alpha_std": a.alpha_std,
                          "alpha_ci_low": a.ci_low, "alpha_ci_high": a.ci_high, "average_r": a.average_r,
                          "omega_total": om if om is not None else np.nan})
         if name != "all":
             it = a.items
-            ia = step(f"item analysis ({name})", lambda cols=cols: _item_cr(x, cols))
+            ia = step(f"item analysis ({name})", lambda cols=cols, a=a: _item_cr(x, cols, a))
             for _, r in it.iterrows():
                 row = {"scale": name, "item": r["item"], "mean": r["mean"], "sd": r["sd"], "r_drop": r["r_drop"],
                        "alpha_if_deleted": r["alpha_if_deleted"], "r_cor": r["r_cor"]}
@@ -299,29 +331,29 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
     item_analysis = pd.DataFrame(item_rows)
 
     # ---- adequacy ------------------------------------------------------------------------------
-    kmo_t = step("KMO", lambda: kmo(x))
-    bart = step("Bartlett", lambda: bartlett(x))
-    pa_t = step("parallel analysis", lambda: _parallel(x, seed))
+    kmo_t = step("KMO", lambda: kmo(st))
+    bart = step("Bartlett", lambda: bartlett(st))
+    pa_t = step("parallel analysis", lambda: _parallel(st, seed))
     k = n_factors or len(model)
-    efa_t = step("EFA", lambda: _efa(x, k, efa_method, efa_rotation, results))
-    harman = step("Harman", lambda: _harman(x))
+    efa_t = step("EFA", lambda: _efa(st, k, efa_method, efa_rotation, results))
+    harman = step("Harman", lambda: _harman(st))
 
     # ---- CFA and construct validity ---------------------------------------------------------------
     cfa_fit = cfa_load = cv = fl = ht = None
     if any(len(c) < 2 for c in model.values()):
         skipped["CFA"] = "a dimension has fewer than 2 items"
     else:
-        cres = step("CFA", lambda: _cfa(x, model))
+        cres = step("CFA", lambda: _cfa(st, model))
         if cres is not None:
             results["cfa"] = cres
             cfa_fit, cfa_load = _cfa_tables(cres)
             cv = step("construct validity", lambda: _construct(cres))
             fl = step("Fornell-Larcker", lambda: _fornell(cres))
-        ht = step("HTMT", lambda: _htmt(x, model, htmt_boot, seed))
+        ht = step("HTMT", lambda: _htmt(x if htmt_boot else st, model, htmt_boot, seed))
 
     empty = pd.DataFrame()
     return MeasurementReport(
-        n_rows=n_rows, n_used=len(x), missing_policy="listwise", block=instrument._block_id(block) or None, model=model,
+        n_rows=n_rows, n_used=int(st.n), missing_policy="listwise", block=instrument._block_id(block) or None, model=model,
         reliability=reliability, item_analysis=item_analysis,
         kmo=kmo_t if kmo_t is not None else empty, bartlett=bart if bart is not None else empty,
         parallel_analysis=pa_t if pa_t is not None else empty, efa_loadings=efa_t if efa_t is not None else empty,
@@ -333,10 +365,10 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
 
 
 # ---- adapters to the analysis modules ---------------------------------------------------------------
-def _item_cr(x, cols):
-    from .reliability import item_analysis
+def _item_cr(x, cols, alpha_res=None):
+    from .reliability import _item_analysis
 
-    return item_analysis(x, cols)
+    return _item_analysis(x, cols, alpha_res=alpha_res)
 
 
 def _omega_one(x, cols):

@@ -23,7 +23,7 @@ from scipy import stats as sps
 from ._result import ResultMixin
 from .adequacy import _check_items, _collinear_items, _is_singular, _residual_variances, _smc, _stats_from
 from .exceptions import AnalysisError, ServqualWarning
-from .stats import SufficientStats, prepare_items, sufficient_stats
+from .stats import SufficientStats, _listwise_stats, item_columns, prepare_items, sufficient_stats
 
 __all__ = [
     "cronbach_alpha",
@@ -37,6 +37,9 @@ __all__ = [
 _CI_CHOICES = ("feldt", "duhachek", "bootstrap", "percentile", "bca", "all", None)
 # elements of the resample-count matrix per chunk (bounds bootstrap memory to ~ 8 * this bytes x 2)
 _BOOT_CHUNK_ELEMENTS = 2_000_000
+# above this many rows the bootstrap draws block by block (see _boot_alpha); at most 65536 (uint16 draws)
+_BOOT_BLOCK = 16_384
+_BOOT_BLOCK_RESAMPLES = 128
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,6 +80,22 @@ def _prepare(data, items, nan_policy, reverse, scale):
             cov = st.cov * np.outer(sign, sign)
             st = SufficientStats(list(st.items), st.n, mean, cov, st.nan_policy, st.n_pairwise)
         return st, None, st.n
+    if not (reverse is not None and len(list(reverse))) and nan_policy == "listwise":
+        # one float64 copy of the item columns (the rows are needed for bootstraps and extreme groups)
+        names, cols = item_columns(data, items)
+        if not cols:
+            return _prepare_frame(data, items, nan_policy, reverse, scale)
+        a = np.empty((len(cols[0]), len(cols)))
+        for j, c in enumerate(cols):
+            a[:, j] = c
+        if np.isnan(a.sum(axis=1)).any():
+            a = a[~np.isnan(a).any(axis=1)]
+        st = _listwise_stats(names, [a[:, j] for j in range(a.shape[1])])
+        return st, a, a.shape[0]
+    return _prepare_frame(data, items, nan_policy, reverse, scale)
+
+
+def _prepare_frame(data, items, nan_policy, reverse, scale):
     x = prepare_items(data, items)
     rev = _validate_reverse(reverse, scale, list(x.columns))
     if rev:
@@ -151,45 +170,99 @@ def _feldt(alpha, n, k, confidence):
     return 1.0 - (1.0 - alpha) * sps.f.ppf(1.0 - a, df1, df2), 1.0 - (1.0 - alpha) * sps.f.ppf(a, df1, df2)
 
 
+def _alpha_features(x: np.ndarray, center: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Per-row features ``[x - center, sum_j (x_j - center_j)**2, t**2]`` (t the centred row total):
+    their weighted means give every item mean, the sum of the item second moments and the second
+    moment of the total, which is all raw alpha needs."""
+    n, k = x.shape
+    f = np.empty((n, k + 2)) if out is None else out[:n]
+    np.subtract(x, center, out=f[:, :k])
+    np.einsum("ij,ij->i", f[:, :k], f[:, :k], out=f[:, k])
+    t = f[:, :k].sum(axis=1)
+    np.multiply(t, t, out=f[:, k + 1])
+    return f
+
+
+def _alpha_from_feature_means(m: np.ndarray, k: int) -> np.ndarray:
+    var_items = m[:, k] - (m[:, :k] ** 2).sum(axis=1)
+    var_total = m[:, k + 1] - m[:, :k].sum(axis=1) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _alpha_from_moments(var_items, var_total, k)
+
+
 def _boot_alpha(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """Raw alpha of ``n_boot`` row resamples of ``x`` (complete rows), vectorised.
 
-    Resample ``b`` uses rows ``rng.integers(0, n, size=(n_boot, n))[b]`` (drawn chunk by chunk, which
-    gives the same stream). Each chunk becomes a count matrix ``W`` (resamples x rows); ``W @ F`` with
-    ``F = [x, x**2, t, t**2]`` (t the row total, data centred first) yields every resample's item
-    variances and total-score variance, which is all alpha needs.
+    Every resample is a row count vector ``w`` (how often each row was drawn); with the per-row
+    features ``F = [xc, sum_j xc_j**2, t**2]`` (data centred, t the row total; k + 2 columns) the
+    products ``w @ F / n`` give the resample's item means, mean sum of squares and mean squared total,
+    hence its item variances and total-score variance.
+
+    Random stream: up to ``_BOOT_BLOCK`` rows, resample ``b`` draws the rows
+    ``rng.integers(0, n, size=(n_boot, n))[b]`` (drawn chunk by chunk, the same stream). Above, the
+    rows are split into blocks of ``_BOOT_BLOCK`` rows; the number of draws falling in each block is
+    drawn first for every resample (``rng.multinomial(n, block_sizes / n, size=n_boot)``), then, block
+    by block and for ``_BOOT_BLOCK_RESAMPLES`` resamples at a time, that many rows uniformly within the
+    block. This is exactly the same sampling scheme (n draws with replacement, each row with
+    probability 1/n), with memory bounded by one block whatever n and ``n_boot``, and with each block
+    of features read from memory only ``n_boot / _BOOT_BLOCK_RESAMPLES`` times.
     """
     n, k = x.shape
-    xc = x - x.mean(axis=0)
-    t = xc.sum(axis=1)
-    feats = np.column_stack([xc, xc**2, t, t**2])
-    chunk = int(max(1, min(n_boot, _BOOT_CHUNK_ELEMENTS // max(n, 1))))
-    out = np.empty(n_boot)
-    done = 0
-    while done < n_boot:
-        c = min(chunk, n_boot - done)
-        idx = rng.integers(0, n, size=(c, n))
-        w = np.bincount((np.arange(c)[:, None] * n + idx).ravel(), minlength=c * n).reshape(c, n).astype(float)
-        m = (w @ feats) / n
-        var_items = (m[:, k : 2 * k] - m[:, :k] ** 2).sum(axis=1)
-        var_total = m[:, 2 * k + 1] - m[:, 2 * k] ** 2
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[done : done + c] = _alpha_from_moments(var_items, var_total, k)
-        done += c
-    return out
+    center = x.mean(axis=0)
+    out = np.empty((n_boot, k + 2))
+    if n <= _BOOT_BLOCK:
+        feats = _alpha_features(x, center)
+        chunk = int(max(1, min(n_boot, _BOOT_CHUNK_ELEMENTS // max(n, 1))))
+        done = 0
+        while done < n_boot:
+            c = min(chunk, n_boot - done)
+            idx = rng.integers(0, n, size=(c, n))
+            w = np.bincount((np.arange(c)[:, None] * n + idx).ravel(), minlength=c * n).reshape(c, n).astype(float)
+            np.matmul(w, feats, out=out[done : done + c])
+            done += c
+    else:
+        starts = np.arange(0, n, _BOOT_BLOCK)
+        sizes = np.minimum(starts + _BOOT_BLOCK, n) - starts
+        counts = rng.multinomial(n, sizes / n, size=n_boot)  # (n_boot, blocks)
+        out[:] = 0.0
+        fbuf = np.empty((_BOOT_BLOCK, k + 2))
+        w = np.empty((min(n_boot, _BOOT_BLOCK_RESAMPLES), _BOOT_BLOCK))
+        for j, (lo, size) in enumerate(zip(starts, sizes)):
+            feats = _alpha_features(x[lo : lo + size], center, fbuf)
+            for r0 in range(0, n_boot, _BOOT_BLOCK_RESAMPLES):
+                r1 = min(n_boot, r0 + _BOOT_BLOCK_RESAMPLES)
+                cnt = counts[r0:r1, j]
+                idx = rng.integers(0, size, size=int(cnt.sum()), dtype=np.uint16)
+                ends = np.cumsum(cnt)
+                wb = w[: r1 - r0, :size]
+                for r, (a, b) in enumerate(zip(ends - cnt, ends)):
+                    wb[r] = np.bincount(idx[a:b], minlength=size)
+                out[r0:r1] += wb @ feats
+    out /= n
+    return _alpha_from_feature_means(out, k)
 
 
 def _jackknife_alpha(x: np.ndarray) -> np.ndarray:
-    """Leave-one-out raw alpha for every row, in closed form (covariance downdates)."""
+    """Leave-one-out raw alpha for every row, in closed form (covariance downdates), block by block."""
     n, k = x.shape
-    xc = x - x.mean(axis=0)
-    t = xc.sum(axis=1)
-    s1, s2 = xc.sum(axis=0), (xc**2).sum(axis=0)
-    t1, t2 = t.sum(), (t**2).sum()
+    mean = x.mean(axis=0)
+    s1, s2, t1, t2 = np.zeros(k), np.zeros(k), 0.0, 0.0
+    for lo in range(0, n, _BOOT_BLOCK):
+        xc = x[lo : lo + _BOOT_BLOCK] - mean
+        t = xc.sum(axis=1)
+        s1 += xc.sum(axis=0)
+        s2 += (xc**2).sum(axis=0)
+        t1 += t.sum()
+        t2 += (t**2).sum()
     m = n - 1
-    var_items = ((s2 - xc**2) - (s1 - xc) ** 2 / m).sum(axis=1) / (m - 1)
-    var_total = ((t2 - t**2) - (t1 - t) ** 2 / m) / (m - 1)
-    return _alpha_from_moments(var_items, var_total, k)
+    out = np.empty(n)
+    for lo in range(0, n, _BOOT_BLOCK):
+        xc = x[lo : lo + _BOOT_BLOCK] - mean
+        t = xc.sum(axis=1)
+        var_items = ((s2 - xc**2) - (s1 - xc) ** 2 / m).sum(axis=1) / (m - 1)
+        var_total = ((t2 - t**2) - (t1 - t) ** 2 / m) / (m - 1)
+        out[lo : lo + _BOOT_BLOCK] = _alpha_from_moments(var_items, var_total, k)
+    return out
 
 
 def _bca(boot: np.ndarray, theta: float, jack: np.ndarray, confidence: float):
@@ -971,25 +1044,45 @@ def item_analysis(
         raise ValueError("item_analysis supports nan_policy='listwise' only (the total score needs every item)")
     if not 0 < groups_quantile < 0.5:
         raise ValueError(f"groups_quantile must be in (0, 0.5), got {groups_quantile!r}")
-    alpha_res = cronbach_alpha(data, items, ci=None, nan_policy="listwise", reverse=reverse, scale=scale)
-    st, x, n = _prepare(data, items, "listwise", reverse, scale)
-    total = x.sum(axis=1)
-    srt = np.sort(total)
+    return _item_analysis(data, items, groups_quantile, equal_var, cr_min, r_drop_min, sig, reverse, scale)
+
+
+def _item_analysis(data, items=None, groups_quantile=0.27, equal_var=False, cr_min=3.0, r_drop_min=0.4, sig=0.05,
+                   reverse=None, scale=None, alpha_res=None):
+    """:func:`item_analysis` after validation. ``alpha_res`` (the :func:`cronbach_alpha` result of the same
+    items on the same complete rows, without reverse-keying) saves the covariance pass."""
+    if alpha_res is None or _validate_reverse(reverse, scale, list(alpha_res.items["item"])):
+        st, x, n = _prepare(data, items, "listwise", reverse, scale)
+        alpha_res = cronbach_alpha(st, ci=None)
+        cols = [x[:, j] for j in range(st.k)]
+    else:
+        _, cols = item_columns(data, items)
+        ok = np.ones(len(cols[0]), dtype=bool)
+        for c in cols:
+            ok &= ~np.isnan(c)
+        if not ok.all():
+            cols = [c[ok] for c in cols]
+        n = len(cols[0])
+    k = len(cols)
+    total = np.zeros(n)
+    for c in cols:
+        total += c
     g = int(np.ceil(groups_quantile * n))
-    low_cut, high_cut = srt[g - 1], srt[n - g]
+    low_cut, high_cut = np.partition(total, [g - 1, n - g])[[g - 1, n - g]]
     low, high = total <= low_cut, total >= high_cut
     if low_cut >= high_cut or low.sum() < 2 or high.sum() < 2:
         raise AnalysisError(
             f"the extreme groups overlap or are too small (n = {n}, low cut {low_cut}, high cut {high_cut}); "
             "the total score has too few distinct values for a critical-ratio analysis."
         )
-    tt = sps.ttest_ind(x[high], x[low], axis=0, equal_var=equal_var)
+    tt = sps.ttest_ind(np.column_stack([c[high] for c in cols]), np.column_stack([c[low] for c in cols]), axis=0,
+                       equal_var=equal_var)
     t = np.asarray(tt.statistic, dtype=float)
     p = np.asarray(tt.pvalue, dtype=float)
-    dfree = np.asarray(tt.df, dtype=float) if hasattr(tt, "df") else np.full(st.k, high.sum() + low.sum() - 2.0)
+    dfree = np.asarray(tt.df, dtype=float) if hasattr(tt, "df") else np.full(k, high.sum() + low.sum() - 2.0)
     it = alpha_res.items
     flags, decision = [], []
-    for j in range(st.k):
+    for j in range(k):
         f = []
         if not (np.isfinite(t[j]) and p[j] < sig and t[j] >= cr_min):
             f.append("cr")
@@ -1002,8 +1095,8 @@ def item_analysis(
     out = pd.DataFrame(
         {
             "item": it["item"].to_list(),
-            "mean": st.mean,
-            "sd": np.sqrt(np.diag(st.cov)),
+            "mean": it["mean"].to_numpy(),
+            "sd": it["sd"].to_numpy(),
             "cr": t,
             "cr_df": dfree,
             "cr_pval": p,

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .exceptions import AnalysisError
 
-__all__ = ["SufficientStats", "sufficient_stats", "prepare_items"]
+__all__ = ["SufficientStats", "sufficient_stats", "prepare_items", "item_columns"]
 
 
 @dataclass(frozen=True)
@@ -72,16 +72,32 @@ class SufficientStats:
         """Combine the statistics of two disjoint chunks of rows (Chan et al. parallel update)."""
         if self.items != other.items:
             raise AnalysisError("cannot merge statistics of different item sets")
-        n1, n2 = self.n, other.n
-        n = n1 + n2
-        d = other.mean - self.mean
-        mean = self.mean + d * n2 / n
-        m2 = self.cov * (n1 - 1) + other.cov * (n2 - 1) + np.outer(d, d) * n1 * n2 / n
+        n, mean, m2 = _chan_update(self.n, self.mean, self.cov * (self.n - 1), other.n, other.mean,
+                                   other.cov * (other.n - 1))
         return SufficientStats(self.items, n, mean, m2 / (n - 1), self.nan_policy)
 
 
-def prepare_items(data, items=None) -> pd.DataFrame:
-    """Select ``items`` (default: every column) from ``data`` as float columns, with clear errors."""
+#: Rows per block of the one-pass accumulation in :func:`sufficient_stats` (bounds its extra memory to
+#: two blocks of float64 rows, about 2.9 MB for 22 items).
+_BLOCK_ROWS = 8_192
+
+
+def _chan_update(n1, mean1, m2_1, n2, mean2, m2_2):
+    """Pooled n, mean and centred cross-product matrix of two disjoint sets of rows (Chan, Golub &
+    LeVeque 1983): ``M2 = M2_1 + M2_2 + d d' n1 n2 / n`` with ``d = mean2 - mean1``."""
+    n = n1 + n2
+    if n1 == 0:
+        return n2, mean2, m2_2
+    if n2 == 0:
+        return n1, mean1, m2_1
+    d = mean2 - mean1
+    mean = mean1 + d * (n2 / n)
+    m2 = m2_1 + m2_2 + np.outer(d, d) * (n1 * n2 / n)
+    return n, mean, m2
+
+
+def _select(data, items):
+    """Validated column selection: (DataFrame, item list) without converting or copying the values."""
     if isinstance(data, np.ndarray):
         data = pd.DataFrame(data, columns=[f"x{i + 1}" for i in range(data.shape[1])])
     if not isinstance(data, pd.DataFrame):
@@ -96,14 +112,68 @@ def prepare_items(data, items=None) -> pd.DataFrame:
             + (f" (and {len(missing) - 10} more)" if len(missing) > 10 else "")
             + f". Columns present: {', '.join(map(str, list(data.columns)[:15]))}."
         )
-    x = data[items]
-    bad = [c for c in items if not pd.api.types.is_numeric_dtype(x[c])]
+    bad = [c for c in items if not pd.api.types.is_numeric_dtype(data[c])]
     if bad:
         raise AnalysisError(
             f"non-numeric item columns: {', '.join(map(str, bad))}. Read the data with "
             "servqual.read_responses(), which reports every non-numeric cell."
         )
-    return x.astype(float)
+    return data, items
+
+
+def prepare_items(data, items=None) -> pd.DataFrame:
+    """Select ``items`` (default: every column) from ``data`` as float columns, with clear errors."""
+    data, items = _select(data, items)
+    return data[items].astype(float)
+
+
+def item_columns(data, items=None) -> tuple:
+    """``(items, columns)``: the validated items and one float64 numpy array per item.
+
+    A float64 column without a copy is returned as a view of the data; other numeric columns (integers,
+    nullable types with ``pd.NA``) are converted one column at a time, missing values becoming NaN."""
+    data, items = _select(data, items)
+    if len(data) <= 4 * _BLOCK_ROWS:  # small data: one conversion is cheaper than per-column access
+        a = data[items].to_numpy(dtype=float, na_value=np.nan)
+        if a.shape[1] != len(items):
+            raise AnalysisError("some item columns appear more than once in the data; give every column a unique name")
+        return items, [a[:, j] for j in range(a.shape[1])]
+    cols = []
+    for it in items:
+        s = data[it]
+        if isinstance(s, pd.DataFrame):  # duplicated column name
+            raise AnalysisError(f"item column {it!r} appears more than once in the data")
+        cols.append(s.to_numpy(dtype=float, na_value=np.nan))
+    return items, cols
+
+
+def _block_t(cols, lo, hi, buf):
+    """Rows ``lo:hi`` of the item columns, transposed: a (k, rows) float64 array (contiguous copies)."""
+    b = buf[:, : hi - lo]
+    for j, c in enumerate(cols):
+        b[j] = c[lo:hi]
+    return b
+
+
+def _listwise_stats(cols, arrays) -> SufficientStats:
+    """Listwise n, means and covariance of equal-length float64 columns, accumulated over row blocks."""
+    n_all = len(arrays[0]) if arrays else 0
+    k = len(cols)
+    n, mean, m2 = 0, np.zeros(k), np.zeros((k, k))
+    buf = np.empty((k, min(n_all, _BLOCK_ROWS)))
+    for lo in range(0, n_all, _BLOCK_ROWS):
+        b = _block_t(arrays, lo, min(n_all, lo + _BLOCK_ROWS), buf)
+        if np.isnan(b.sum(axis=0)).any():  # NaN propagates into the row sum; then find the rows exactly
+            b = b[:, ~np.isnan(b).any(axis=0)]
+        nb = b.shape[1]
+        if nb == 0:
+            continue
+        mb = b.mean(axis=1)
+        c = b - mb[:, None]
+        n, mean, m2 = _chan_update(n, mean, m2, nb, mb, c @ c.T)
+    if n < 2:
+        raise AnalysisError(f"only {n} complete row(s) on items {', '.join(map(str, cols))}; at least 2 are needed")
+    return SufficientStats(cols, n, mean, m2 / (n - 1), "listwise")
 
 
 def sufficient_stats(data, items=None, nan_policy: str = "listwise") -> SufficientStats:
@@ -123,18 +193,17 @@ def sufficient_stats(data, items=None, nan_policy: str = "listwise") -> Sufficie
     -------
     SufficientStats
     """
+    if nan_policy == "listwise":
+        cols, arrays = item_columns(data, items)
+        if not cols:  # no items: every row is trivially complete
+            n = len(data)
+            if n < 2:
+                raise AnalysisError(f"only {n} row(s); at least 2 are needed")
+            return SufficientStats([], n, np.zeros(0), np.zeros((0, 0)), "listwise")
+        return _listwise_stats(cols, arrays)
     x = prepare_items(data, items)
     cols = list(x.columns)
     a = x.to_numpy(dtype=float)
-    if nan_policy == "listwise":
-        a = a[~np.isnan(a).any(axis=1)]
-        n = a.shape[0]
-        if n < 2:
-            raise AnalysisError(f"only {n} complete row(s) on items {', '.join(cols)}; at least 2 are needed")
-        mean = a.mean(axis=0)
-        c = a - mean
-        cov = (c.T @ c) / (n - 1)
-        return SufficientStats(cols, n, mean, cov, "listwise")
     if nan_policy == "pairwise":
         cov = pd.DataFrame(a, columns=cols).cov().to_numpy()
         ok = (~np.isnan(a)).astype(float)
