@@ -28,6 +28,7 @@ from scipy import stats
 from ._result import ResultMixin
 from .exceptions import AnalysisError, ServqualWarning
 from .weights import _decision_matrix, _directions, critic_weights, entropy_weights
+from .io import as_frame as _frame
 
 __all__ = [
     "CompositeIndexResult", "composite_index", "topsis", "membership_matrix", "FuzzyEvaluationResult",
@@ -36,13 +37,6 @@ __all__ = [
 ]
 
 
-def _frame(data) -> pd.DataFrame:
-    if isinstance(data, pd.DataFrame):
-        return data
-    inner = getattr(data, "data", None)
-    if isinstance(inner, pd.DataFrame):
-        return inner
-    raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
 
 
 def _weights(weights, columns=None, *, what: str = "weights") -> pd.Series:

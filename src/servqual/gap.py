@@ -23,6 +23,7 @@ from scipy import stats
 from ._result import ResultMixin
 from .exceptions import AnalysisError, ServqualWarning
 from .instrument import Instrument, load_instrument
+from .io import as_frame as _as_frame
 
 __all__ = ["GapResult", "gap_analysis", "zone_of_tolerance", "holm"]
 
@@ -30,14 +31,6 @@ __all__ = ["GapResult", "gap_analysis", "zone_of_tolerance", "holm"]
 # --------------------------------------------------------------------------------------------------
 # Shared internals (also used by ipa, kano, compare)
 # --------------------------------------------------------------------------------------------------
-def _as_frame(data) -> pd.DataFrame:
-    """The scored DataFrame of ``data`` (a DataFrame or the object :func:`servqual.read_responses` returns)."""
-    if isinstance(data, pd.DataFrame):
-        return data
-    inner = getattr(data, "data", None)
-    if isinstance(inner, pd.DataFrame):
-        return inner
-    raise TypeError(f"data must be a pandas DataFrame or servqual Responses, got {type(data).__name__}")
 
 
 def _check_instrument(instrument) -> Instrument:

@@ -534,9 +534,10 @@ def _score(df, instrument, source, enc, rows, labels, user_missing) -> Responses
 
 
 def as_frame(data) -> pd.DataFrame:
-    """The scored DataFrame of ``data`` (a :class:`Responses` or a DataFrame)."""
-    if isinstance(data, Responses):
-        return data.data
+    """The scored DataFrame of ``data``: a DataFrame as it is, or the ``.data`` of :class:`Responses`."""
     if isinstance(data, pd.DataFrame):
         return data
-    raise TypeError(f"expected a DataFrame or servqual Responses, got {type(data).__name__}")
+    inner = getattr(data, "data", None)
+    if isinstance(inner, pd.DataFrame):
+        return inner
+    raise TypeError(f"data must be a pandas DataFrame or servqual Responses, got {type(data).__name__}")

@@ -47,6 +47,7 @@ from matplotlib.text import Text
 
 from .exceptions import AnalysisError, ServqualWarning
 from .instrument import Instrument
+from .io import as_frame as _frame
 
 __all__ = [
     "use_cjk_font",
@@ -390,13 +391,6 @@ def _wrap(s: str, width: int) -> str:
     return "\n".join(lines + [cur])
 
 
-def _frame(data) -> pd.DataFrame:
-    if isinstance(data, pd.DataFrame):
-        return data
-    inner = getattr(data, "data", None)
-    if isinstance(inner, pd.DataFrame):
-        return inner
-    raise TypeError(f"data must be a pandas DataFrame or servqual Responses, got {type(data).__name__}")
 
 
 def _instrument(instrument, data=None):
