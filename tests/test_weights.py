@@ -562,3 +562,25 @@ def test_combine_weights_three_methods():
         combine_weights([w1])
     with pytest.raises(AnalysisError, match="sum to 1"):
         combine_weights([w1, w2], "linear", alpha=[0.5, 0.7])
+
+
+def test_ahp_form_from_the_questionnaire_hierarchy(tmp_path):
+    """The expert form is generated from the questionnaire's goal -> criteria -> indicators, in zh and en,
+    and a filled form reads back into the matrices of each section."""
+    import servqual as sq
+
+    inst = sq.load_instrument("after_sales_service_quality")
+    crit = inst.hierarchy.as_dict()
+    zh = sq.ahp_form(inst, lang="zh")
+    en = sq.ahp_form(inst.hierarchy, lang="en")
+    k = len(crit)
+    n_pairs = k * (k - 1) // 2 + sum(len(v) * (len(v) - 1) // 2 for v in crit.values())
+    assert len(zh) == len(en) == n_pairs
+    first = inst.hierarchy.criteria[0]
+    assert first.name.zh in zh["question"].iloc[0] and first.name.en in en["question"].iloc[0]
+    filled = zh.copy()
+    filled["value"] = 1
+    path = tmp_path / "ahp.xlsx"
+    sq.write_ahp_form(inst, path, lang="zh", form=filled)
+    mats = sq.read_ahp_form(path)
+    assert set(crit) <= set(mats) or len(mats) == 1 + sum(len(v) >= 2 for v in crit.values())

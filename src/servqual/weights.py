@@ -1003,14 +1003,45 @@ def _form_instructions(lang: str) -> list[str]:
     return lines
 
 
+def _hierarchy_criteria(criteria, lang: str, goal: str):
+    """Accept an Instrument or its Hierarchy: ``({criterion: [indicators]}, bilingual labels, goal name)``."""
+    hier = getattr(criteria, "hierarchy", None) if not isinstance(criteria, (Mapping, list, tuple)) else None
+    if hier is None and hasattr(criteria, "criteria") and hasattr(criteria, "as_dict"):
+        hier = criteria
+    if hier is None:
+        if not isinstance(criteria, (Mapping, list, tuple)) and hasattr(criteria, "dimensions"):
+            raise AnalysisError("the questionnaire has no 'hierarchy' section; declare goal -> criteria -> indicators "
+                                "in its YAML, or pass {criterion: [indicators]}")
+        return criteria, {}, goal
+    labels = {}
+    inst = criteria if hasattr(criteria, "dimensions") else None
+    for c in hier.criteria:
+        labels[c.id] = c.name.get(lang, c.id)
+        for ind in c.indicators:
+            name = ind.name.get(lang, "")
+            if not name and inst is not None:
+                if ind.kind == "dimension":
+                    name = inst.dimension(ind.ref).name.get(lang, ind.ref)
+                elif ind.kind == "kpi":
+                    name = next((k.name.get(lang, k.id) for k in inst.kpis if k.id == ind.ref), ind.ref)
+                else:
+                    name = inst.item(ind.ref).text.get(lang, ind.ref)
+            labels[ind.ref] = name or ind.ref
+    goal_name = hier.goal.get(lang, goal) if goal == "goal" else goal
+    labels[goal_name] = goal_name
+    return hier.as_dict(), labels, goal_name
+
+
 def ahp_form(criteria, lang: str = "zh", *, labels: Mapping | None = None, goal: str = "goal") -> pd.DataFrame:
     """The expert questionnaire: one row per pairwise comparison to fill in.
 
     Parameters
     ----------
-    criteria : dict or list
+    criteria : dict, list, Instrument or Hierarchy
         ``{criterion: [indicators]}`` (a section comparing the criteria with respect to the goal, then
         one section per criterion with two or more indicators) or a list of criteria (one section).
+        A questionnaire (or its ``hierarchy``) gives its goal -> criteria -> indicators with the
+        criterion, dimension, item and KPI names in ``lang``.
         ``Instrument.hierarchy.as_dict()`` gives the questionnaire's hierarchy in this form.
     lang : {"zh", "en"}
         Language of the question text and of the Saaty-scale instructions.
@@ -1031,7 +1062,8 @@ def ahp_form(criteria, lang: str = "zh", *, labels: Mapping | None = None, goal:
     """
     if lang not in ("zh", "en"):
         raise AnalysisError(f"lang must be 'zh' or 'en', got {lang!r}")
-    lab = dict(labels or {})
+    criteria, hier_labels, goal = _hierarchy_criteria(criteria, lang, goal)
+    lab = {**hier_labels, **dict(labels or {})}
     if isinstance(criteria, Mapping):
         sections = [(goal, [str(c) for c in criteria])] + [(str(c), [str(i) for i in v]) for c, v in criteria.items()]
     else:
