@@ -23,13 +23,13 @@ Numbers are tested against R psych 2.2.9 and GPArotation 2022.10 on six real dat
 from __future__ import annotations
 
 import contextlib
+import math
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
-from scipy import stats as sps
 
 from ._result import ResultMixin
 from .adequacy import _require_nonsingular, _stats_and_corr
@@ -98,6 +98,10 @@ def _smc(r: np.ndarray) -> np.ndarray:
 
 def _cor_smooth(x: np.ndarray, eig_tol: float = 1e-12) -> np.ndarray:
     """psych ``cor.smooth``: make a matrix positive definite by raising tiny/negative eigenvalues."""
+    # eigenvalues alone agree with those of the full decomposition to ~p * eps * ||x||, far below 1e-10:
+    # a smallest eigenvalue above 1e-10 means the matrix is returned unchanged
+    if np.linalg.eigvalsh(x)[0] > 1e-10:
+        return x
     w, v = _eigh_desc(x)
     if w.min() >= _EPS:
         return x
@@ -161,16 +165,46 @@ def _optimise_uniquenesses(r, nf, method, max_iter):
     else:
         fun, jac = _ml_objective, _ml_gradient
     k = r.shape[0]
-    res = optimize.minimize(
-        lambda x: fun(x * _PARSCALE, r, nf),
-        start / _PARSCALE,
-        jac=lambda x: jac(x * _PARSCALE, r, nf) * _PARSCALE,
-        method="L-BFGS-B",
-        bounds=[(_PSI_LOWER / _PARSCALE, 1.0 / _PARSCALE)] * k,
-        options=dict(_LBFGSB, maxiter=max_iter),
-    )
+    last = {}  # x, eigenvalues and eigenvectors of the last minres evaluation
+    bounds = optimize.Bounds(np.full(k, _PSI_LOWER / _PARSCALE), np.full(k, 1.0 / _PARSCALE))
+    diag_r = np.diag(r).copy()
+    if method == "minres" and np.all(diag_r == 1.0):
+        # objective and psych's gradient from one eigendecomposition of R - diag(psi) (the two matrices
+        # are the same when diag(R) is exactly 1); values are those of the separate functions above
+        work = r.copy()
+        diag_view = np.einsum("ii->i", work)
+        eps100 = 100 * _EPS
+
+        def fun_grad(x):
+            psi = x * _PARSCALE
+            diag_view[:] = 1.0 - psi
+            w, v = np.linalg.eigh(work)
+            w, v = w[::-1], v[:, ::-1]
+            last.update(x=x.copy(), w=w, v=v)
+            lead = w[:nf]
+            vl = v[:, :nf]
+            lam = vl * np.sqrt(np.where(lead < _EPS, eps100, lead))
+            res = work - lam @ lam.T
+            f = float(np.sum(np.tril(res, -1) ** 2))
+            lam = vl * np.sqrt(np.maximum(lead, 0.0))
+            return f, (np.sum(lam**2, axis=1) + psi - diag_r) * _PARSCALE
+
+        res = optimize.minimize(fun_grad, start / _PARSCALE, jac=True, method="L-BFGS-B", bounds=bounds,
+                                options=dict(_LBFGSB, maxiter=max_iter))
+    else:
+        res = optimize.minimize(
+            lambda x: fun(x * _PARSCALE, r, nf),
+            start / _PARSCALE,
+            jac=lambda x: jac(x * _PARSCALE, r, nf) * _PARSCALE,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options=dict(_LBFGSB, maxiter=max_iter),
+        )
     psi = res.x * _PARSCALE
-    if method == "minres":
+    if method == "minres" and "x" in last and np.array_equal(last["x"], res.x):
+        # the solution is the last point evaluated: its eigendecomposition is that of R - diag(psi)
+        lam = last["v"][:, :nf] * np.sqrt(np.maximum(last["w"][:nf], 0.0))
+    elif method == "minres":
         s = r.copy()
         np.fill_diagonal(s, 1.0 - psi)
         lam = _top_loadings(s, nf)
@@ -266,46 +300,51 @@ def _promax(x, m=4):
     return z * h[:, None], u_tot, phi, conv
 
 
-def _oblimin_criterion(lam, gamma):
-    k = lam.shape[1]
-    l2 = lam**2
-    x = l2 @ (1.0 - np.eye(k))
-    if gamma != 0:
-        p = lam.shape[0]
-        x = (np.eye(p) - np.full((p, p), gamma / p)) @ x
-    return lam * x, float(np.sum(l2 * x)) / 4.0
-
-
 def _oblimin(a, gamma=0.0, eps=1e-5, max_iter=1000):
     """Direct oblimin by gradient projection (Jennrich 2002; ``GPArotation::GPFoblq``, identity start).
 
     Returns (loadings, T with loadings = a @ inv(T).T, Phi = T'T, converged).
     """
-    k = a.shape[1]
+    p, k = a.shape
+    off = 1.0 - np.eye(k)
+    centre = None if gamma == 0 else np.eye(p) - np.full((p, p), gamma / p)
+    inv = np.linalg.inv
+
+    def criterion(lam):
+        # oblimin criterion f = sum(L² ∘ X) / 4 with X = C L² N, N = 1 - I, C = I - gamma/p (identity
+        # for gamma = 0), and its gradient L ∘ X; N and C are built once per rotation
+        l2 = lam * lam
+        x = l2 @ off
+        if centre is not None:
+            x = centre @ x
+        return lam * x, float((l2 * x).sum()) / 4.0
+
     t = np.eye(k)
     alpha = 1.0
-    lam = a @ np.linalg.inv(t).T
-    gq, f = _oblimin_criterion(lam, gamma)
-    g = -(lam.T @ gq @ np.linalg.inv(t)).T
+    ti = inv(t)
+    lam = a @ ti.T
+    gq, f = criterion(lam)
+    g = -(lam.T @ gq @ ti).T
     converged = False
     for _ in range(max_iter + 1):
-        gp = g - t * np.sum(t * g, axis=0)
-        s = np.sqrt(np.sum(gp**2))
+        gp = g - t * (t * g).sum(axis=0)
+        s = math.sqrt((gp * gp).sum())
         if s < eps:
             converged = True
             break
         alpha *= 2
         for _ in range(11):
             xm = t - alpha * gp
-            tt = xm / np.sqrt(np.sum(xm**2, axis=0))
-            lam = a @ np.linalg.inv(tt).T
-            gqt, ft = _oblimin_criterion(lam, gamma)
+            tt = xm / np.sqrt((xm * xm).sum(axis=0))
+            ti = inv(tt)
+            lam = a @ ti.T
+            gqt, ft = criterion(lam)
             if f - ft > 0.5 * s**2 * alpha:
                 break
             alpha /= 2
         t, f = tt, ft
-        g = -(lam.T @ gqt @ np.linalg.inv(tt)).T
-    lam = a @ np.linalg.inv(t).T
+        g = -(lam.T @ gqt @ ti).T
+    # lam holds a @ inv(t).T for the final t
     return lam, t, t.T @ t, converged
 
 
@@ -345,7 +384,7 @@ def _fit_statistics(r, lam, phi, n, conf=0.9):
     chisq = max(obj * nm, 0.0)
     out["chisq"] = chisq
     if dof > 0:
-        out["pval"] = float(sps.chi2.sf(chisq, dof))
+        out["pval"] = float(special.chdtrc(dof, chisq))  # what scipy.stats.chi2.sf evaluates
     s0, ld0 = np.linalg.slogdet(rs)
     f0 = float(np.trace(rs) - ld0 - p)
     mm = obj / dof if dof != 0 else np.nan
@@ -459,15 +498,12 @@ def _variance_table(fit: _Fit, p: int) -> pd.DataFrame:
     lam = fit.loadings
     vx = np.sum(lam**2, axis=0) if fit.phi is None else np.diag(fit.phi @ lam.T @ lam)
     total = p  # psych: sum(communality + uniquenesses) = trace(R)
+    # one 2-D block (cheaper to wrap than a dict of columns)
+    table = np.column_stack([vx, vx / total, np.cumsum(vx / total), vx / vx.sum(), np.cumsum(vx / vx.sum())])
     return pd.DataFrame(
-        {
-            "ss_loadings": vx,
-            "proportion_var": vx / total,
-            "cumulative_var": np.cumsum(vx / total),
-            "proportion_explained": vx / vx.sum(),
-            "cumulative_proportion": np.cumsum(vx / vx.sum()),
-        },
+        table,
         index=pd.Index(fit.names, name="factor"),
+        columns=["ss_loadings", "proportion_var", "cumulative_var", "proportion_explained", "cumulative_proportion"],
     )
 
 
@@ -729,15 +765,19 @@ def _result_from_fit(fit: _Fit, r, st, nf, method, rotation) -> EFAResult:
     items = list(st.items)
     p = len(items)
     lam = fit.loadings
-    loadings = pd.DataFrame(lam, index=items, columns=fit.names)
-    phi = None if fit.phi is None else pd.DataFrame(fit.phi, index=fit.names, columns=fit.names)
-    structure = loadings if phi is None else pd.DataFrame(lam @ fit.phi, index=items, columns=fit.names)
-    h2 = pd.Series(fit.communality, index=items, name="h2")
-    u2 = pd.Series(1.0 - fit.communality, index=items, name="u2")
+    # each label list is turned into an Index once; every table gets its own shallow view of it
+    items_ix, names_ix = pd.Index(items), pd.Index(fit.names)
+    unrot_ix = pd.Index(fit.unrotated_names)
+    loadings = pd.DataFrame(lam, index=items_ix.view(), columns=names_ix.view())
+    phi = None if fit.phi is None else pd.DataFrame(fit.phi, index=names_ix.view(), columns=names_ix.view())
+    structure = loadings if phi is None else pd.DataFrame(lam @ fit.phi, index=items_ix.view(),
+                                                          columns=names_ix.view())
+    h2 = pd.Series(fit.communality, index=items_ix.view(), name="h2")
+    u2 = pd.Series(1.0 - fit.communality, index=items_ix.view(), name="u2")
     stats = _fit_statistics(r, lam, fit.phi, st.n)
     with np.errstate(divide="ignore", invalid="ignore"):
         cx = np.sum(lam**2, axis=1) ** 2 / np.sum(lam**4, axis=1)
-    rotmat = None if fit.rotmat is None else pd.DataFrame(fit.rotmat, index=fit.unrotated_names, columns=fit.names)
+    rotmat = None if fit.rotmat is None else pd.DataFrame(fit.rotmat, index=unrot_ix.view(), columns=names_ix.view())
 
     heywood = []
     if method != "pc":
@@ -762,9 +802,9 @@ def _result_from_fit(fit: _Fit, r, st, nf, method, rotation) -> EFAResult:
         method=method, rotation=rotation if nf > 1 else "none", n_factors=nf, n=int(st.n), items=items,
         loadings=loadings, communalities=h2, uniquenesses=u2, variance=_variance_table(fit, p), phi=phi,
         structure=structure, rotation_matrix=rotmat,
-        unrotated=pd.DataFrame(fit.unrotated, index=items, columns=fit.unrotated_names),
+        unrotated=pd.DataFrame(fit.unrotated, index=items_ix.view(), columns=unrot_ix.view()),
         fit=pd.Series(stats, name="fit"), eigenvalues=fit.e_values, reduced_eigenvalues=fit.values,
-        complexity=pd.Series(cx, index=items, name="complexity"), converged=fit.converged,
+        complexity=pd.Series(cx, index=items_ix.view(), name="complexity"), converged=fit.converged,
         iterations=fit.iterations, heywood_items=heywood,
     )
 
