@@ -159,13 +159,46 @@ def _slow_alpha(x):
     return k / (k - 1) * (1 - np.trace(c) / c.sum())
 
 
+def _documented_bootstrap_rows(n, n_boot, seed, block, task_draws):
+    """Row indices of every bootstrap resample, rebuilt from the random stream documented in
+    ``reliability._boot_alpha`` (written out independently of the implementation)."""
+    sizes, left = [], n
+    while left >= block:
+        sizes.append(block)
+        left -= block
+    for bit in reversed(range(block.bit_length())):
+        if left >= 1 << bit:
+            sizes.append(1 << bit)
+            left -= 1 << bit
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    rng = np.random.default_rng(seed)
+    if len(sizes) > 1:
+        counts = rng.multinomial(n, np.array(sizes) / n, size=n_boot)
+    else:
+        counts = np.full((n_boot, 1), n)
+    rows = [[] for _ in range(n_boot)]
+    for j, (lo, size) in enumerate(zip(starts, sizes)):
+        per = max(1, min(n_boot, task_draws // size))
+        for r0 in range(0, n_boot, per):
+            cnt = counts[r0 : r0 + per, j]
+            total = int(cnt.sum())
+            width = 8 if size <= 256 else 16
+            bits = rng.bit_generator.random_raw(-(-total * width // 64))
+            draws = bits.view(np.uint8 if width == 8 else np.uint16)[:total].astype(int) % size
+            for r, part in enumerate(np.split(draws, np.cumsum(cnt)[:-1])):
+                rows[r0 + r].append(lo + part)
+    idx = np.array([np.concatenate(r) for r in rows])
+    assert idx.shape == (n_boot, n)
+    return idx
+
+
 def test_bootstrap_percentile_matches_slow_loop_over_pingouin(ref_case):
     case = ref_case("holzinger")
     items = case.constructs["visual"]
     x = case.data[items].to_numpy()
     n_boot, seed = 200, 20240501
     res = cronbach_alpha(case.data, items, ci="percentile", n_boot=n_boot, seed=seed)
-    idx = np.random.default_rng(seed).integers(0, len(x), size=(n_boot, len(x)))
+    idx = _documented_bootstrap_rows(len(x), n_boot, seed, rel._BOOT_BLOCK, rel._BOOT_TASK_DRAWS)
     slow = np.array([pg.cronbach_alpha(data=pd.DataFrame(x[i], columns=items))[0] for i in idx])
     assert_allclose(res.bootstrap, slow, atol=1e-10)
     perc = res.cis.set_index("method").loc["bootstrap_percentile"]
@@ -174,31 +207,53 @@ def test_bootstrap_percentile_matches_slow_loop_over_pingouin(ref_case):
     assert (res.ci_low, res.ci_high) == (perc["ci_low"], perc["ci_high"])
 
 
-def test_bootstrap_blocked_draws_match_slow_loop_over_pingouin(ref_case, monkeypatch):
-    """Above _BOOT_BLOCK rows the resamples are drawn block by block; rebuild the row indices of that
-    stream and compare with pingouin on each resample."""
-    case = ref_case("holzinger")
-    items = case.constructs["textual"]
-    x = case.data[items].to_numpy()
-    n, n_boot, seed, block, per = len(x), 120, 99, 64, 50
+@pytest.mark.parametrize(
+    ("slug", "construct", "block", "task_draws"),
+    [
+        # 301 rows: 4 x 64 + 32 + 8 + 4 + 1, several tasks per block (8-bit draws)
+        ("holzinger", "textual", 64, 200),
+        ("holzinger", "textual", 256, 1000),
+        ("holzinger", "textual", 16, 16),
+        # 2,436 complete rows: 2,048 + 256 + 128 + 4 (16-bit draws above 256 rows), default sizes
+        ("bfi", "Conscientiousness", 4096, 1 << 15),
+        # 2,436 rows: 2 x 1,024 + 256 + 128 + 4, one resample per task
+        ("bfi", "Conscientiousness", 1024, 1000),
+    ],
+)
+def test_bootstrap_blocked_draws_match_slow_loop_over_pingouin(ref_case, monkeypatch, slug, construct, block,
+                                                               task_draws):
+    """The resamples follow the documented stream, with one or several row blocks and one or several
+    tasks per block; each resample's alpha is checked against pingouin."""
+    case = ref_case(slug)
+    items = case.constructs[construct]
+    x = case.data[items].dropna().to_numpy()
+    n, n_boot, seed = len(x), 120, 99
     monkeypatch.setattr(rel, "_BOOT_BLOCK", block)
-    monkeypatch.setattr(rel, "_BOOT_BLOCK_RESAMPLES", per)
+    monkeypatch.setattr(rel, "_BOOT_TASK_DRAWS", task_draws)
     res = cronbach_alpha(case.data, items, ci="percentile", n_boot=n_boot, seed=seed)
-    rng = np.random.default_rng(seed)
-    starts = np.arange(0, n, block)
-    sizes = np.minimum(starts + block, n) - starts
-    counts = rng.multinomial(n, sizes / n, size=n_boot)
-    rows = [[] for _ in range(n_boot)]
-    for j, (lo, size) in enumerate(zip(starts, sizes)):
-        for r0 in range(0, n_boot, per):
-            cnt = counts[r0:r0 + per, j]
-            idx = rng.integers(0, size, size=int(cnt.sum()), dtype=np.uint16)
-            for r, part in enumerate(np.split(idx, np.cumsum(cnt)[:-1])):
-                rows[r0 + r].append(lo + part.astype(int))
-    idx = np.array([np.concatenate(r) for r in rows])
-    assert idx.shape == (n_boot, n)
+    idx = _documented_bootstrap_rows(n, n_boot, seed, block, task_draws)
+    # every resample is n rows from the data, and the rows drawn cover the whole sample
+    assert np.unique(idx).size == n
     slow = np.array([pg.cronbach_alpha(data=pd.DataFrame(x[i], columns=items))[0] for i in idx])
     assert_allclose(res.bootstrap, slow, atol=1e-10)
+
+
+def test_bootstrap_row_draws_are_uniform():
+    """The power-of-two block draws give each row probability 1/n: over 4,000 resamples of 300 rows
+    (blocks 256 + 32 + 8 + 4), every row's total count is within a 5-sigma binomial band, and the
+    draws' frequencies pass a chi-square goodness-of-fit test."""
+    n, n_boot = 300, 4000
+    idx = _documented_bootstrap_rows(n, n_boot, 5, rel._BOOT_BLOCK, rel._BOOT_TASK_DRAWS)
+    freq = np.bincount(idx.ravel(), minlength=n)
+    expected = n_boot  # n_boot * n draws over n rows
+    assert np.all(np.abs(freq - expected) < 5 * np.sqrt(expected))
+    assert sps.chisquare(freq).pvalue > 1e-4
+    # and the implementation draws exactly these rows (two columns, every row distinct)
+    x = np.column_stack([np.arange(n, dtype=float), np.arange(n, dtype=float) ** 2 % 7])
+    boot = rel._boot_alpha(x, 50, np.random.default_rng(5))
+    slow = np.array([_slow_alpha(x[i]) for i in _documented_bootstrap_rows(n, 50, 5, rel._BOOT_BLOCK,
+                                                                           rel._BOOT_TASK_DRAWS)])
+    assert_allclose(boot, slow, atol=1e-10)
 
 
 def test_bootstrap_bca_matches_slow_jackknife(ref_case):
@@ -220,7 +275,7 @@ def test_bootstrap_bca_matches_slow_jackknife(ref_case):
     assert res.ci_method == "bootstrap_bca"
 
 
-def test_bootstrap_reproducible_chunked_and_brackets_alpha(ref_case, monkeypatch):
+def test_bootstrap_reproducible_and_brackets_alpha(ref_case):
     case = ref_case("corp_rep")
     items = case.constructs["SWITCH"]
     a = cronbach_alpha(case.data, items, ci="all", n_boot=1000, seed=11)
@@ -232,10 +287,6 @@ def test_bootstrap_reproducible_chunked_and_brackets_alpha(ref_case, monkeypatch
     assert a.ci_method == "feldt" and a.n_boot == 1000
     for _, row in a.cis.iterrows():
         assert row["ci_low"] < a.alpha < row["ci_high"]
-    # tiny chunks (many batched products) give the identical distribution
-    monkeypatch.setattr(rel, "_BOOT_CHUNK_ELEMENTS", 3 * len(case.data))
-    d = cronbach_alpha(case.data, items, ci="all", n_boot=1000, seed=11)
-    assert_allclose(d.bootstrap, a.bootstrap, atol=1e-12)
     # a Generator is accepted as seed
     e = cronbach_alpha(case.data, items, ci="percentile", n_boot=1000, seed=np.random.default_rng(11))
     assert_allclose(e.bootstrap, a.bootstrap, atol=1e-12)

@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import optimize, special
 from scipy.linalg import lapack as _lapack
 
+from ._blas import single_thread_blas
 from ._result import ResultMixin
 from .adequacy import _check_items, _require_nonsingular, _stats_from
 from .exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
@@ -34,27 +35,13 @@ from .exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, Servq
 __all__ = ["cfa", "CFAResult", "parse_model"]
 
 _Z975 = float(special.ndtri(0.975))
-_BLAS = {}
-
-
-def _single_thread_blas():
-    """Context limiting BLAS to one thread (the p x p problems here lose far more to thread start-up
-    than they gain); the library scan of threadpoolctl is done once and cached."""
-    try:
-        if "ctl" not in _BLAS:
-            from threadpoolctl import ThreadpoolController
-
-            _BLAS["ctl"] = ThreadpoolController()
-        return _BLAS["ctl"].limit(limits=1, user_api="blas")
-    except Exception:  # pragma: no cover - threadpoolctl missing or unsupported platform
-        import contextlib
-
-        return contextlib.nullcontext()
 
 
 def _p_norm(z):
     """Two-sided normal p value, NaN where z is NaN."""
     return 2.0 * special.ndtr(-np.abs(np.asarray(z, dtype=float)))
+
+
 _FIT_COLUMNS = [
     "estimator", "n", "npar", "chi2", "df", "pval", "cfi", "tli", "nfi", "rfi", "ifi", "rni", "pnfi", "rmsea",
     "rmsea_ci_low", "rmsea_ci_high", "rmsea_pval", "srmr", "rmr", "crmr", "gfi", "agfi", "pgfi", "mfi", "ecvi",
@@ -799,7 +786,7 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
     max_iter = int(max_iter)
     if max_iter < 1:
         raise AnalysisError("max_iter must be at least 1")
-    with _single_thread_blas():
+    with single_thread_blas():
         x, fval, converged, iterations, message = _estimate(spec, s_n, logdet_s, max_iter, tol)
         sig = _sigma(x, spec)
         prec = np.linalg.inv(sig)

@@ -22,7 +22,6 @@ Numbers are tested against R psych 2.2.9 and GPArotation 2022.10 on six real dat
 
 from __future__ import annotations
 
-import contextlib
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from ._blas import single_thread_blas
 from ._result import ResultMixin
 from .adequacy import _require_nonsingular, _stats_and_corr
 from .exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning
@@ -60,24 +60,6 @@ _LBFGSB = dict(maxcor=5, ftol=1e7 * _EPS, gtol=0.0)
 # ---------------------------------------------------------------------------------------------
 # linear algebra
 # ---------------------------------------------------------------------------------------------
-_BLAS_CONTROLLER = []
-
-
-def _single_thread_blas():
-    """Context limiting BLAS to one thread: the k x k problems here are far too small to gain from
-    threads, and thread start-up dominates the optimiser's run time (x20 on 25 items). The loaded
-    libraries are scanned once (one ``threadpoolctl.ThreadpoolController`` per process), not per call."""
-    if not _BLAS_CONTROLLER:
-        try:
-            from threadpoolctl import ThreadpoolController
-
-            _BLAS_CONTROLLER.append(ThreadpoolController())
-        except Exception:  # pragma: no cover - threadpoolctl missing or unsupported platform
-            _BLAS_CONTROLLER.append(None)
-    ctl = _BLAS_CONTROLLER[0]
-    return contextlib.nullcontext() if ctl is None else ctl.limit(limits=1, user_api="blas")
-
-
 def _eigh_desc(s: np.ndarray):
     w, v = np.linalg.eigh(s)
     return w[::-1], v[:, ::-1]
@@ -756,7 +738,7 @@ def efa(data, n_factors: int, items=None, method: str = "minres", rotation: str 
     >>> res.get_loadings_frame(threshold=0.3)                 # doctest: +SKIP
     """
     st, r = _validate(data, items, nan_policy, n_factors, method, rotation)
-    with _single_thread_blas():
+    with single_thread_blas():
         fit = _fa_core(r, int(n_factors), method, rotation, max_iter=max_iter, min_err=min_err)
         return _result_from_fit(fit, r, st, int(n_factors), method, rotation)
 
@@ -927,7 +909,7 @@ def parallel_analysis(data, items=None, n_iter: int = 20, quantile: float = 0.95
         raise AnalysisError(f"quantile must lie in (0, 1), got {quantile!r}")
     st, r = _correlations(data, items, nan_policy, 2, "parallel analysis")
     k, n = st.k, int(st.n)
-    with _single_thread_blas():
+    with single_thread_blas():
         return _parallel(r, k, n, n_iter, quantile, seed, method)
 
 
@@ -1048,7 +1030,7 @@ def harman_single_factor(data, items=None, threshold: float = 0.5, nan_policy: s
     p = st.k
     ev = np.linalg.eigvalsh(r)[::-1]
     props = {"pca": ev[0] / p}
-    with warnings.catch_warnings(), _single_thread_blas():
+    with warnings.catch_warnings(), single_thread_blas():
         warnings.simplefilter("ignore")
         for m in ("minres", "pa", "ml"):
             props[m] = float(np.sum(_fa_core(r, 1, m).loadings ** 2) / p)

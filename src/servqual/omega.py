@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ._result import ResultMixin
-from .efa import _correlations, _fa_core, _oblimin, _single_thread_blas, _smc
+from ._blas import single_thread_blas
+from .efa import _correlations, _fa_core, _oblimin, _smc
 from .exceptions import AnalysisError, ServqualWarning
 
 __all__ = ["omega", "omega_total", "OmegaResult"]
@@ -199,7 +200,7 @@ def omega(data, n_groups: int | None = None, items=None, groups: dict | None = N
     if nf == 1:
         warnings.warn("omega_h is not meaningful with one factor (it equals the one-factor omega); report "
                       "omega_total.", ServqualWarning, stacklevel=2)
-    with _single_thread_blas():
+    with single_thread_blas():
         g, sm, h2, u2, p2, _ = _schmid(r, nf, method, option)
     names = list(st.items)
     sl = np.column_stack([g, sm])

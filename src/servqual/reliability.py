@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from ._blas import single_thread_blas
 from ._result import ResultMixin
 from .adequacy import _check_items, _collinear_items, _is_singular, _residual_variances, _smc, _stats_from
 from .exceptions import AnalysisError, ServqualWarning
@@ -35,11 +36,11 @@ __all__ = [
 ]
 
 _CI_CHOICES = ("feldt", "duhachek", "bootstrap", "percentile", "bca", "all", None)
-# elements of the resample-count matrix per chunk (bounds bootstrap memory to ~ 8 * this bytes x 2)
-_BOOT_CHUNK_ELEMENTS = 2_000_000
-# above this many rows the bootstrap draws block by block (see _boot_alpha); at most 65536 (uint16 draws)
-_BOOT_BLOCK = 16_384
-_BOOT_BLOCK_RESAMPLES = 128
+# largest row block of the bootstrap (a power of two, at most 65536: see _boot_alpha)
+_BOOT_BLOCK = 4096
+# draws per task of the bootstrap (keeps each task's working memory in the processor cache)
+_BOOT_TASK_DRAWS = 1 << 15
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,6 +161,53 @@ def _alpha_core(c: np.ndarray, r: np.ndarray) -> dict:
     return dict(raw=raw, std=std, g6=g6, av_r=av_r, sn=sn, q=q, var_r=var_r, med_r=med_r)
 
 
+def _alpha_if_deleted(c: np.ndarray, r: np.ndarray, singular: bool) -> np.ndarray:
+    """psych's alpha statistics with each item dropped in turn, all items at once (k >= 3).
+
+    Columns: raw alpha, standardized alpha, G6, average r, signal/noise, the Duhachek ``q`` (not yet
+    divided by n), variance and median of the inter-item correlations. Every sum over the reduced
+    matrix is the full sum less the dropped item's row and column; the squared multiple correlations
+    of the reduced matrix come from the full inverse by a rank-one downdate,
+    ``(R_{-i})^-1 = (R^-1)_{-i,-i} - (R^-1)_{-i,i} (R^-1)_{i,-i} / (R^-1)_{ii}``. A singular matrix
+    falls back to psych's per-subset computation.
+    """
+    k = c.shape[0]
+    kd = k - 1
+    d_c, s_c = np.diag(c), c.sum(axis=0)
+    tr = np.trace(c) - d_c
+    tot = c.sum() - 2.0 * s_c + d_c
+    raw = (1.0 - tr / tot) * kd / (kd - 1)
+    s_r = r.sum(axis=0)
+    sum_r = r.sum() - 2.0 * s_r + 1.0
+    std = (1.0 - kd / sum_r) * kd / (kd - 1)
+    av_r = (sum_r - kd) / (kd * (kd - 1))
+    sn = kd * av_r / (1.0 - av_r)
+    if singular:
+        smc_sum = np.array([_smc(np.delete(np.delete(r, i, 0), i, 1)).sum() for i in range(k)])
+    else:
+        p = np.linalg.inv(r)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            diag = np.diag(p)[None, :] - p**2 / np.diag(p)[:, None]  # row i: item j's (R_-i)^-1 diagonal
+            smc = 1.0 - 1.0 / diag
+        np.fill_diagonal(smc, 0.0)
+        smc_sum = smc.sum(axis=1)
+    g6 = 1.0 - (kd - smc_sum) / sum_r
+    # Duhachek q of each reduced matrix
+    frob = (c**2).sum() - 2.0 * (c**2).sum(axis=0) + d_c**2
+    reduced_rows = s_c[None, :] - c  # row i: column sums of C without item i (entry i meaningless)
+    np.fill_diagonal(reduced_rows, 0.0)
+    ones_cc = (reduced_rows**2).sum(axis=1)
+    q = (2.0 * kd**2 / ((kd - 1) ** 2 * tot**3)) * (tot * (frob + tr**2) - 2.0 * tr * ones_cc)
+    # spread of the inter-item correlations without item i
+    a_idx, b_idx = np.tril_indices(k, -1)
+    low = r[a_idx, b_idx]
+    keep = (a_idx[None, :] != np.arange(k)[:, None]) & (b_idx[None, :] != np.arange(k)[:, None])
+    vals = np.broadcast_to(low, keep.shape)[keep].reshape(k, -1)
+    var_r = np.var(vals, axis=1, ddof=1) if vals.shape[1] > 1 else np.full(k, np.nan)
+    med_r = np.median(vals, axis=1)
+    return np.column_stack([raw, std, g6, av_r, sn, q, var_r, med_r])
+
+
 def _alpha_from_moments(var_items: np.ndarray, var_total: np.ndarray, k: int) -> np.ndarray:
     return k / (k - 1.0) * (1.0 - var_items / var_total)
 
@@ -190,6 +238,43 @@ def _alpha_from_feature_means(m: np.ndarray, k: int) -> np.ndarray:
         return _alpha_from_moments(var_items, var_total, k)
 
 
+def _boot_blocks(n: int) -> list:
+    """Row blocks ``(lo, size)`` of the bootstrap: full blocks of ``_BOOT_BLOCK`` rows, then the
+    remaining rows split by the binary digits of their count (e.g. 2,800 = 2,048 + 512 + 128 + 64 + 32
+    + 16), so every block holds a power-of-two number of rows."""
+    out, lo = [], 0
+    while n - lo >= _BOOT_BLOCK:
+        out.append((lo, _BOOT_BLOCK))
+        lo += _BOOT_BLOCK
+    size = _BOOT_BLOCK
+    while lo < n:
+        while size > n - lo:
+            size //= 2
+        out.append((lo, size))
+        lo += size
+    return out
+
+
+def _boot_tasks(blocks: list, n_boot: int) -> list:
+    """The bootstrap's work split: ``(j, r0, r1)`` = block ``j``, resamples ``[r0, r1)``, block by block,
+    ``_BOOT_TASK_DRAWS // size`` resamples at a time."""
+    tasks = []
+    for j, (_, size) in enumerate(blocks):
+        per = int(max(1, min(n_boot, _BOOT_TASK_DRAWS // size)))
+        tasks.extend((j, r0, min(n_boot, r0 + per)) for r0 in range(0, n_boot, per))
+    return tasks
+
+
+def _uniform_pow2(gen: np.random.Generator, size: int, count: int) -> np.ndarray:
+    """``count`` independent uniform integers on ``[0, size)`` for a power of two ``size`` <= 65536: the
+    low bits of the generator's raw 64-bit outputs, 16 (or, for size <= 256, 8) bits per draw. Exactly
+    uniform (no rejection is needed for a power of two) and several times cheaper than
+    ``Generator.integers``."""
+    width = 1 if size <= 256 else 2
+    raw = gen.bit_generator.random_raw(-(-count * width // 8))
+    return raw.view(np.uint8 if width == 1 else np.uint16)[:count] & (size - 1)
+
+
 def _boot_alpha(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """Raw alpha of ``n_boot`` row resamples of ``x`` (complete rows), vectorised.
 
@@ -198,46 +283,37 @@ def _boot_alpha(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndar
     products ``w @ F / n`` give the resample's item means, mean sum of squares and mean squared total,
     hence its item variances and total-score variance.
 
-    Random stream: up to ``_BOOT_BLOCK`` rows, resample ``b`` draws the rows
-    ``rng.integers(0, n, size=(n_boot, n))[b]`` (drawn chunk by chunk, the same stream). Above, the
-    rows are split into blocks of ``_BOOT_BLOCK`` rows; the number of draws falling in each block is
-    drawn first for every resample (``rng.multinomial(n, block_sizes / n, size=n_boot)``), then, block
-    by block and for ``_BOOT_BLOCK_RESAMPLES`` resamples at a time, that many rows uniformly within the
-    block. This is exactly the same sampling scheme (n draws with replacement, each row with
-    probability 1/n), with memory bounded by one block whatever n and ``n_boot``, and with each block
-    of features read from memory only ``n_boot / _BOOT_BLOCK_RESAMPLES`` times.
+    Random stream: the rows are split into blocks of power-of-two sizes (:func:`_boot_blocks`). With
+    more than one block, the number of draws falling in each block is drawn first for every resample,
+    ``rng.multinomial(n, block_sizes / n, size=n_boot)``; with one block it is ``n``. Then, task by
+    task (:func:`_boot_tasks`: block by block, a few resamples at a time), the total of the task's
+    counts is drawn uniformly within the block (:func:`_uniform_pow2`) and handed out to its
+    resamples in order.
+
+    This is exactly the ordinary bootstrap (n draws with replacement, each row with probability 1/n),
+    with a working memory of a few hundred kB, kept in the processor cache, whatever n and ``n_boot``.
     """
     n, k = x.shape
     center = x.mean(axis=0)
-    out = np.empty((n_boot, k + 2))
-    if n <= _BOOT_BLOCK:
-        feats = _alpha_features(x, center)
-        chunk = int(max(1, min(n_boot, _BOOT_CHUNK_ELEMENTS // max(n, 1))))
-        done = 0
-        while done < n_boot:
-            c = min(chunk, n_boot - done)
-            idx = rng.integers(0, n, size=(c, n))
-            w = np.bincount((np.arange(c)[:, None] * n + idx).ravel(), minlength=c * n).reshape(c, n).astype(float)
-            np.matmul(w, feats, out=out[done : done + c])
-            done += c
+    blocks = _boot_blocks(n)
+    if len(blocks) > 1:
+        counts = rng.multinomial(n, np.array([s for _, s in blocks]) / n, size=n_boot)
     else:
-        starts = np.arange(0, n, _BOOT_BLOCK)
-        sizes = np.minimum(starts + _BOOT_BLOCK, n) - starts
-        counts = rng.multinomial(n, sizes / n, size=n_boot)  # (n_boot, blocks)
-        out[:] = 0.0
-        fbuf = np.empty((_BOOT_BLOCK, k + 2))
-        w = np.empty((min(n_boot, _BOOT_BLOCK_RESAMPLES), _BOOT_BLOCK))
-        for j, (lo, size) in enumerate(zip(starts, sizes)):
-            feats = _alpha_features(x[lo : lo + size], center, fbuf)
-            for r0 in range(0, n_boot, _BOOT_BLOCK_RESAMPLES):
-                r1 = min(n_boot, r0 + _BOOT_BLOCK_RESAMPLES)
-                cnt = counts[r0:r1, j]
-                idx = rng.integers(0, size, size=int(cnt.sum()), dtype=np.uint16)
-                ends = np.cumsum(cnt)
-                wb = w[: r1 - r0, :size]
-                for r, (a, b) in enumerate(zip(ends - cnt, ends)):
-                    wb[r] = np.bincount(idx[a:b], minlength=size)
-                out[r0:r1] += wb @ feats
+        counts = np.full((n_boot, 1), n)
+    out = np.zeros((n_boot, k + 2))
+    fbuf = np.empty((blocks[0][1], k + 2))
+    feats_of = -1
+    with single_thread_blas():
+        for j, r0, r1 in _boot_tasks(blocks, n_boot):
+            lo, size = blocks[j]
+            if feats_of != j:
+                feats = _alpha_features(x[lo : lo + size], center, fbuf)
+                feats_of = j
+            cnt = counts[r0:r1, j]
+            idx = _uniform_pow2(rng, size, int(cnt.sum()))
+            off = idx + np.repeat(np.arange(r1 - r0, dtype=np.int64) * size, cnt)
+            w = np.bincount(off, minlength=(r1 - r0) * size).reshape(r1 - r0, size)
+            out[r0:r1] += w.astype(float) @ feats
     out /= n
     return _alpha_from_feature_means(out, k)
 
@@ -501,7 +577,7 @@ def cronbach_alpha(
     _check_items(st, 2, "alpha")
     k = st.k
     c, r = st.cov, st.corr
-    _warn_if_singular(st)
+    singular = _warn_if_singular(st)
     pairwise = st.nan_policy == "pairwise"
     nsub = n_rows if (pairwise and x is not None) else st.n
 
@@ -541,10 +617,8 @@ def cronbach_alpha(
 
     drop = np.empty((k, 8))
     if k > 2:
-        for i in range(k):
-            keep = np.delete(np.arange(k), i)
-            d = _alpha_core(c[np.ix_(keep, keep)], r[np.ix_(keep, keep)])
-            drop[i] = [d["raw"], d["std"], d["g6"], d["av_r"], d["sn"], np.sqrt(d["q"] / nsub), d["var_r"], d["med_r"]]
+        drop[:] = _alpha_if_deleted(c, r, singular)
+        drop[:, 5] = np.sqrt(drop[:, 5] / nsub)
     else:
         r12 = r[0, 1]
         for i, other in ((0, 1), (1, 0)):
