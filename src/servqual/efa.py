@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
+from scipy.linalg import lapack
 
 from ._blas import single_thread_blas
 from ._result import ResultMixin
@@ -282,50 +283,64 @@ def _promax(x, m=4):
     return z * h[:, None], u_tot, phi, conv
 
 
+def _lu(t):
+    """LU factors of a small square matrix (LAPACK getrf, without numpy's per-call wrapping)."""
+    lu, piv, info = lapack.dgetrf(t)
+    if info != 0:
+        raise np.linalg.LinAlgError("singular rotation matrix")
+    return lu, piv
+
+
 def _oblimin(a, gamma=0.0, eps=1e-5, max_iter=1000):
     """Direct oblimin by gradient projection (Jennrich 2002; ``GPArotation::GPFoblq``, identity start).
 
     Returns (loadings, T with loadings = a @ inv(T).T, Phi = T'T, converged).
+
+    The steps are those of ``GPFoblq``; ``inv(T)`` is never formed: the loadings ``a inv(T)'`` are the
+    solution of ``T X = a'`` and the gradient ``-(L' G inv(T))'`` that of ``T' Y = -(L' G)'``, both from
+    one LU factorisation of the k x k matrix ``T`` per step.
     """
     p, k = a.shape
-    off = 1.0 - np.eye(k)
     centre = None if gamma == 0 else np.eye(p) - np.full((p, p), gamma / p)
-    inv = np.linalg.inv
+    at = np.asfortranarray(a.T)
+    getrs = lapack.dgetrs
 
     def criterion(lam):
-        # oblimin criterion f = sum(L² ∘ X) / 4 with X = C L² N, N = 1 - I, C = I - gamma/p (identity
-        # for gamma = 0), and its gradient L ∘ X; N and C are built once per rotation
+        # oblimin criterion f = sum(L² ∘ X) / 4 with X = C L² N, N = 1 - I (X = row sums of L² less L²),
+        # C = I - gamma/p (identity for gamma = 0), and its gradient L ∘ X
         l2 = lam * lam
-        x = l2 @ off
+        x = l2.sum(axis=1, keepdims=True) - l2
         if centre is not None:
             x = centre @ x
-        return lam * x, float((l2 * x).sum()) / 4.0
+        return lam * x, float(np.vdot(l2, x)) / 4.0
+
+    def loadings(t):
+        lu, piv = _lu(t)
+        return getrs(lu, piv, at)[0].T, lu, piv
 
     t = np.eye(k)
     alpha = 1.0
-    ti = inv(t)
-    lam = a @ ti.T
+    lam, lu, piv = loadings(t)
     gq, f = criterion(lam)
-    g = -(lam.T @ gq @ ti).T
+    g = -getrs(lu, piv, (lam.T @ gq).T, trans=1)[0]
     converged = False
     for _ in range(max_iter + 1):
         gp = g - t * (t * g).sum(axis=0)
-        s = math.sqrt((gp * gp).sum())
-        if s < eps:
+        s2 = float(np.vdot(gp, gp))
+        if math.sqrt(s2) < eps:
             converged = True
             break
         alpha *= 2
         for _ in range(11):
             xm = t - alpha * gp
             tt = xm / np.sqrt((xm * xm).sum(axis=0))
-            ti = inv(tt)
-            lam = a @ ti.T
+            lam, lu, piv = loadings(tt)
             gqt, ft = criterion(lam)
-            if f - ft > 0.5 * s**2 * alpha:
+            if f - ft > 0.5 * s2 * alpha:
                 break
             alpha /= 2
         t, f = tt, ft
-        g = -(lam.T @ gqt @ ti).T
+        g = -getrs(lu, piv, (lam.T @ gqt).T, trans=1)[0]
     # lam holds a @ inv(t).T for the final t
     return lam, t, t.T @ t, converged
 

@@ -114,7 +114,10 @@ def _select(data, items):
             + (f" (and {len(missing) - 10} more)" if len(missing) > 10 else "")
             + f". Columns present: {', '.join(map(str, list(data.columns)[:15]))}."
         )
-    bad = [c for c in items if not pd.api.types.is_numeric_dtype(data[c])]
+    if all(pd.api.types.is_numeric_dtype(t) for t in data.dtypes):  # the common case, without column lookups
+        bad = []
+    else:
+        bad = [c for c in items if not pd.api.types.is_numeric_dtype(data[c])]
     if bad:
         raise AnalysisError(
             f"non-numeric item columns: {', '.join(map(str, bad))}. Read the data with "
@@ -136,7 +139,8 @@ def item_columns(data, items=None) -> tuple:
     nullable types with ``pd.NA``) are converted one column at a time, missing values becoming NaN."""
     data, items = _select(data, items)
     if len(data) <= 4 * _BLOCK_ROWS:  # small data: one conversion is cheaper than per-column access
-        a = data[items].to_numpy(dtype=float, na_value=np.nan)
+        frame = data if (data.columns.is_unique and items == list(data.columns)) else data[items]
+        a = frame.to_numpy(dtype=float, na_value=np.nan)
         if a.shape[1] != len(items):
             raise AnalysisError("some item columns appear more than once in the data; give every column a unique name")
         return items, [a[:, j] for j in range(a.shape[1])]
