@@ -14,7 +14,8 @@ One run times, at N = 250, 2,800, 100,000 and 1,000,000 rows of a simulated 22-i
 * the whole ``servqual.measurement_report`` on the data frame (reading the file excluded), with its
   peak memory against the size of the data.
 
-Each cell is the median of a few repeats (fewer at large N); peak memory is measured in a separate call
+Each cell is the median of several repeats (11 up to 5,000 rows, 5 up to 200,000, 2 above), servqual
+and the peer timed alternately round by round; peak memory is measured in a separate call
 (``tracemalloc`` peak of traced allocations, and the peak resident-set growth where Linux allows
 resetting it). The table is printed and written between the markers in ``benchmarks/README.md``.
 
@@ -139,12 +140,6 @@ def _time_once(fn) -> float:
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
-
-
-def median_time(fn, repeats: int, warmup: bool) -> float:
-    if warmup:
-        fn()
-    return statistics.median(_time_once(fn) for _ in range(max(1, repeats)))
 
 
 def _rss_reset() -> int | None:
@@ -307,10 +302,13 @@ BENCHES = [
 def _repeats(n: int, quick: bool) -> int:
     if quick:
         return 3 if n <= 5_000 else 2
-    return 5 if n <= 5_000 else 3 if n <= 200_000 else 2
+    return 11 if n <= 5_000 else 5 if n <= 200_000 else 2
 
 
 def _run_cell(key, fn_factory, data, quick, measure_memory=True) -> dict:
+    """Time servqual and the peer on one data set: one untimed warm-up call each (up to 200,000 rows),
+    then ``repeats`` rounds that time servqual and the peer alternately, so that a burst of load on a
+    shared machine falls on both; the medians are reported."""
     n = len(data)
     cell = {"bench": key, "n": n}
     try:
@@ -319,17 +317,36 @@ def _run_cell(key, fn_factory, data, quick, measure_memory=True) -> dict:
         cell["status"] = f"not available ({e})"
         return cell
     reps = _repeats(n, quick)
-    # the servqual bootstrap at 1 M rows takes tens of seconds: one timing only there
-    ours_reps = 1 if (key == "alpha_boot" and n >= 500_000) else reps
+    # the bootstrap and the pingouin loop at 1 M rows take tens of seconds: one timing each there
+    if key == "alpha_boot" and n >= 500_000:
+        reps = 1
     warm = n <= 200_000
+    ours_t, peer_t = [], []
     try:
-        cell["servqual_s"] = median_time(ours, ours_reps, warm)
+        if warm:
+            ours()
     except ModuleNotFoundError as e:
         cell["status"] = f"not available ({e})"
         return cell
     except Exception as e:  # a function still under construction must not stop the run
         cell["status"] = f"servqual failed: {type(e).__name__}: {e}"[:300]
         return cell
+    peer_ok = peer is not None
+    if peer_ok and warm and key != "alpha_boot":
+        try:
+            peer()
+        except Exception as e:
+            cell["peer_status"] = f"peer failed: {type(e).__name__}: {e}"[:300]
+            peer_ok = False
+    for _ in range(reps):
+        ours_t.append(_time_once(ours))
+        if peer_ok:
+            try:
+                peer_t.append(_time_once(peer))
+            except Exception as e:
+                cell["peer_status"] = f"peer failed: {type(e).__name__}: {e}"[:300]
+                peer_ok = False
+    cell["servqual_s"] = statistics.median(ours_t)
     skipped = {}
     if measure_memory:
         cell["servqual_mem"], res = peak_memory(ours)
@@ -338,20 +355,15 @@ def _run_cell(key, fn_factory, data, quick, measure_memory=True) -> dict:
     if skipped:  # parts of the measurement report that did not run
         note = "; ".join(x for x in (note, "parts skipped: " + ", ".join(skipped)) if x)
         cell["skipped"] = skipped
-    if peer is not None:
-        peer_reps = 1 if (key == "alpha_boot" and n >= 500_000) else reps
-        try:
-            t = median_time(peer, peer_reps, warm and key != "alpha_boot")
-            cell["peer_s"] = t * factor
-            cell["peer_timed_s"] = t
-            if measure_memory:
-                cell["peer_mem"], _ = peak_memory(peer)
-        except Exception as e:
-            cell["peer_status"] = f"peer failed: {type(e).__name__}: {e}"[:300]
-        if "peer_s" in cell:
-            cell["ratio"] = cell["peer_s"] / cell["servqual_s"]
+    if peer_ok and peer_t:
+        t = statistics.median(peer_t)
+        cell["peer_s"] = t * factor
+        cell["peer_timed_s"] = t
+        if measure_memory:
+            cell["peer_mem"], _ = peak_memory(peer)
+        cell["ratio"] = cell["peer_s"] / cell["servqual_s"]
     cell["note"] = note
-    cell["repeats"] = ours_reps
+    cell["repeats"] = reps
     cell["status"] = "ok"
     return cell
 

@@ -116,3 +116,22 @@ def test_too_few_complete_rows_is_a_clear_error():
         sufficient_stats(df.assign(q2="x"))
     with pytest.raises(ValueError, match="nan_policy"):
         sufficient_stats(df, nan_policy="mean")
+
+
+@pytest.mark.parametrize(("x", "df", "p"), [(250.3, 131.0, 0.05), (250.3, 131.0, 0.95), (12.0, 3.0, 0.05),
+                                            (3000.0, 200.0, 0.95), (40.0, 40.0, 0.05)])
+def test_noncentrality_for_cdf_inverts_scipy_ncx2(x, df, p):
+    from scipy import optimize
+    from scipy.stats import ncx2
+
+    lam = stats.noncentrality_for_cdf(x, df, p, upper=10 * x)
+    assert_allclose(ncx2.cdf(x, df, lam), p, rtol=0, atol=1e-10)
+    root = optimize.brentq(lambda v: ncx2.cdf(x, df, v) - p, 1e-12, 10 * x, xtol=1e-12)
+    assert_allclose(lam, root, rtol=1e-9, atol=1e-9)
+
+
+def test_noncentrality_outside_the_bracket_is_nan():
+    # pchisq(5, 10, ncp) <= pchisq(5, 10) = 0.109 for every ncp >= 0: no ncp gives 0.5
+    assert np.isnan(stats.noncentrality_for_cdf(5.0, 10.0, 0.5, upper=100.0))
+    # the root (about 168) lies above the bracket's upper end
+    assert np.isnan(stats.noncentrality_for_cdf(250.3, 131.0, 0.05, upper=50.0))

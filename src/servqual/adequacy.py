@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
+from scipy.linalg import lapack
 
 from ._result import ResultMixin
 from .exceptions import AnalysisError
@@ -71,8 +72,9 @@ def _check_items(st: SufficientStats, min_items: int, what: str) -> None:
         )
     var = np.diag(st.cov)
     scale = np.maximum(1.0, np.abs(st.mean)) ** 2
-    const = [it for it, v, s in zip(st.items, var, scale) if not np.isfinite(v) or v <= 1e-12 * s]
-    if const:
+    bad = ~np.isfinite(var) | (var <= 1e-12 * scale)
+    if bad.any():
+        const = [it for it, b in zip(st.items, bad) if b]
         raise AnalysisError(
             f"item(s) without variance (every answer the same): {', '.join(map(str, const))}. "
             "A constant item carries no information; drop it before computing the "
@@ -96,7 +98,9 @@ def _collinear_items(r: np.ndarray, items: list) -> list:
 
 
 def _is_singular(r: np.ndarray) -> bool:
-    w = np.linalg.eigvalsh(r)
+    w, _, info = lapack.dsyevd(r, compute_v=0)  # eigenvalues only, without numpy's per-call wrapping
+    if info != 0:  # pragma: no cover - LAPACK failure on a finite symmetric matrix
+        w = np.linalg.eigvalsh(r)
     top = max(float(np.max(np.abs(w))), 1e-300)
     return bool(np.min(w) <= _SINGULAR_TOL * top * r.shape[0])
 

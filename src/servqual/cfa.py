@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 from scipy.linalg import lapack as _lapack
 
 from ._blas import single_thread_blas
 from ._result import ResultMixin
 from .adequacy import _check_items, _require_nonsingular, _stats_from
 from .exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
+from .stats import noncentrality_for_cdf
 
 __all__ = ["cfa", "CFAResult", "parse_model"]
 
@@ -452,14 +453,12 @@ def _rmsea_ci(chi2, df, n, level=0.90):
     if cdf(0.0) < hi_p:
         low = 0.0
     else:
-        lam = optimize.brentq(lambda v: cdf(v) - hi_p, 0.0, chi2, xtol=1e-12)
-        low = np.sqrt(lam / (n * df))
+        low = np.sqrt(noncentrality_for_cdf(chi2, df, hi_p, chi2) / (n * df))
     top = max(n, 4 * chi2)
     if cdf(top) > lo_p or cdf(0.0) < lo_p:
         high = 0.0
     else:
-        lam = optimize.brentq(lambda v: cdf(v) - lo_p, 0.0, top, xtol=1e-12)
-        high = np.sqrt(lam / (n * df))
+        high = np.sqrt(noncentrality_for_cdf(chi2, df, lo_p, top) / (n * df))
     return low, high
 
 

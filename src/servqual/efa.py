@@ -22,6 +22,7 @@ Numbers are tested against R psych 2.2.9 and GPArotation 2022.10 on six real dat
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from ._blas import single_thread_blas
 from ._result import ResultMixin
 from .adequacy import _require_nonsingular, _stats_and_corr
 from .exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning
+from .stats import noncentrality_for_cdf
 
 __all__ = [
     "efa",
@@ -61,6 +63,12 @@ _LBFGSB = dict(maxcor=5, ftol=1e7 * _EPS, gtol=0.0)
 # ---------------------------------------------------------------------------------------------
 # linear algebra
 # ---------------------------------------------------------------------------------------------
+def _eigvals_desc(s: np.ndarray) -> np.ndarray:
+    """Eigenvalues of a symmetric matrix, largest first (LAPACK syevd without numpy's wrapping)."""
+    w, _, info = lapack.dsyevd(s, compute_v=0)
+    return (w if info == 0 else np.linalg.eigvalsh(s))[::-1]
+
+
 def _eigh_desc(s: np.ndarray):
     w, v = np.linalg.eigh(s)
     return w[::-1], v[:, ::-1]
@@ -157,20 +165,26 @@ def _optimise_uniquenesses(r, nf, method, max_iter):
         work = r.copy()
         diag_view = np.einsum("ii->i", work)
         eps100 = 100 * _EPS
+        syevr = lapack.dsyevr
 
         def fun_grad(x):
             psi = x * _PARSCALE
             diag_view[:] = 1.0 - psi
-            w, v = np.linalg.eigh(work)
+            w, v, _, _, info = syevr(work)
+            if info != 0:  # pragma: no cover - LAPACK failure on a finite symmetric matrix
+                w, v = np.linalg.eigh(work)
             w, v = w[::-1], v[:, ::-1]
             last.update(x=x.copy(), w=w, v=v)
             lead = w[:nf]
             vl = v[:, :nf]
-            lam = vl * np.sqrt(np.where(lead < _EPS, eps100, lead))
+            positive = lead[-1] >= _EPS  # the usual case: both of psych's loadings are vl * sqrt(lead)
+            lam = vl * np.sqrt(lead if positive else np.where(lead < _EPS, eps100, lead))
             res = work - lam @ lam.T
-            f = float(np.sum(np.tril(res, -1) ** 2))
-            lam = vl * np.sqrt(np.maximum(lead, 0.0))
-            return f, (np.sum(lam**2, axis=1) + psi - diag_r) * _PARSCALE
+            dr = np.einsum("ii->i", res)
+            f = (float(np.vdot(res, res)) - float(np.vdot(dr, dr))) / 2.0  # sum over i < j of res_ij^2
+            if not positive:
+                lam = vl * np.sqrt(np.maximum(lead, 0.0))
+            return f, (np.einsum("ij,ij->i", lam, lam) + psi - diag_r) * _PARSCALE
 
         res = optimize.minimize(fun_grad, start / _PARSCALE, jac=True, method="L-BFGS-B", bounds=bounds,
                                 options=dict(_LBFGSB, maxiter=max_iter))
@@ -393,13 +407,7 @@ def _fit_statistics(r, lam, phi, n, conf=0.9):
         hi = max(n, chisq) + 2 * n
 
         def ncp_root(target):
-            # scipy.special.chndtr/chdtr are what scipy.stats.ncx2.cdf/chi2.cdf evaluate, without the
-            # argument handling of the distribution objects (which dominated this root search)
-            fn = lambda x: special.chndtr(chisq, dof, x) - target if x > 0 else special.chdtr(dof, chisq) - target
-            try:
-                return optimize.brentq(fn, 0.0, hi, xtol=1e-12)
-            except ValueError:
-                return np.nan
+            return noncentrality_for_cdf(chisq, dof, target, hi)
 
         cdf = special.chdtr(dof, chisq)
         upper = np.sqrt(ncp_root(tail) / (n - 1) / dof) if cdf > tail else 0.0
@@ -435,8 +443,7 @@ class _Fit:
 
 def _fa_core(r, nf, method="minres", rotation="none", max_iter=None, min_err=0.001):
     """Extract, rotate, sign and order factors as ``psych::fa`` / ``psych::principal``."""
-    p = r.shape[0]
-    e_values = np.linalg.eigvalsh(r)[::-1]
+    e_values = _eigvals_desc(r)
     if method in ("minres", "ml"):
         lam, psi, conv, nit, msg = _optimise_uniquenesses(r, nf, method, 100 if max_iter is None else max_iter)
     elif method == "pa":
@@ -459,7 +466,7 @@ def _fa_core(r, nf, method="minres", rotation="none", max_iter=None, min_err=0.0
     communality = np.diag(model).copy()
     s = r.copy()
     np.fill_diagonal(s, communality)
-    values = np.linalg.eigvalsh(s)[::-1]
+    values = _eigvals_desc(s)
 
     rot, phi, tmat, rconv = lam, None, np.eye(nf), True
     names = list(unrot_names)
@@ -491,17 +498,25 @@ def _fa_core(r, nf, method="minres", rotation="none", max_iter=None, min_err=0.0
                 None if rotation == "none" or nf == 1 else tmat, values, e_values, conv, nit, msg, rconv)
 
 
+_VARIANCE_COLUMNS = ("ss_loadings", "proportion_var", "cumulative_var", "proportion_explained", "cumulative_proportion")
+
+
+@functools.lru_cache(maxsize=256)
+def _labels(names: tuple, name: str | None = None) -> pd.Index:
+    """An Index of labels, built once per distinct label tuple (building a string Index costs more than
+    the small tables it labels). Every table gets its own shallow ``.view()``, so renaming one
+    table's index never renames another's."""
+    return pd.Index(list(names), name=name)
+
+
 def _variance_table(fit: _Fit, p: int) -> pd.DataFrame:
     lam = fit.loadings
     vx = np.sum(lam**2, axis=0) if fit.phi is None else np.diag(fit.phi @ lam.T @ lam)
     total = p  # psych: sum(communality + uniquenesses) = trace(R)
     # one 2-D block (cheaper to wrap than a dict of columns)
     table = np.column_stack([vx, vx / total, np.cumsum(vx / total), vx / vx.sum(), np.cumsum(vx / vx.sum())])
-    return pd.DataFrame(
-        table,
-        index=pd.Index(fit.names, name="factor"),
-        columns=["ss_loadings", "proportion_var", "cumulative_var", "proportion_explained", "cumulative_proportion"],
-    )
+    return pd.DataFrame(table, index=_labels(tuple(fit.names), "factor").view(),
+                        columns=_labels(_VARIANCE_COLUMNS).view())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -763,8 +778,8 @@ def _result_from_fit(fit: _Fit, r, st, nf, method, rotation) -> EFAResult:
     p = len(items)
     lam = fit.loadings
     # each label list is turned into an Index once; every table gets its own shallow view of it
-    items_ix, names_ix = pd.Index(items), pd.Index(fit.names)
-    unrot_ix = pd.Index(fit.unrotated_names)
+    items_ix, names_ix = _labels(tuple(items)), _labels(tuple(fit.names))
+    unrot_ix = _labels(tuple(fit.unrotated_names))
     loadings = pd.DataFrame(lam, index=items_ix.view(), columns=names_ix.view())
     phi = None if fit.phi is None else pd.DataFrame(fit.phi, index=names_ix.view(), columns=names_ix.view())
     structure = loadings if phi is None else pd.DataFrame(lam @ fit.phi, index=items_ix.view(),
@@ -800,7 +815,7 @@ def _result_from_fit(fit: _Fit, r, st, nf, method, rotation) -> EFAResult:
         loadings=loadings, communalities=h2, uniquenesses=u2, variance=_variance_table(fit, p), phi=phi,
         structure=structure, rotation_matrix=rotmat,
         unrotated=pd.DataFrame(fit.unrotated, index=items_ix.view(), columns=unrot_ix.view()),
-        fit=pd.Series(stats, name="fit"), eigenvalues=fit.e_values, reduced_eigenvalues=fit.values,
+        fit=pd.Series(np.fromiter(stats.values(), float, len(stats)), index=_labels(tuple(stats)).view(), name="fit"), eigenvalues=fit.e_values, reduced_eigenvalues=fit.values,
         complexity=pd.Series(cx, index=items_ix.view(), name="complexity"), converged=fit.converged,
         iterations=fit.iterations, heywood_items=heywood,
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import optimize, special
 
 from .exceptions import AnalysisError
 
@@ -278,3 +279,25 @@ def sufficient_stats(data, items=None, nan_policy: str = "listwise") -> Sufficie
         mean = np.nanmean(a, axis=0)
         return SufficientStats(cols, int(npw.min()), mean, cov, "pairwise", npw)
     raise ValueError(f"nan_policy must be 'listwise' or 'pairwise', got {nan_policy!r}")
+
+
+def noncentrality_for_cdf(x: float, df: float, p: float, upper: float) -> float:
+    """The noncentrality ``lam`` in ``[0, upper]`` at which the noncentral chi-square CDF at ``x``
+    equals ``p`` (``pchisq(x, df, ncp = lam) = p``), as the RMSEA intervals of psych and lavaan need;
+    NaN when there is no such ``lam`` in the bracket.
+
+    ``scipy.special.chndtrinc`` inverts the CDF directly (one call instead of a root search over
+    ``chndtr``); where it fails, a Brent search over ``chndtr`` on the bracket is used.
+    """
+    with np.errstate(all="ignore"):
+        lam = float(special.chndtrinc(x, df, p))
+    if np.isfinite(lam) and 0.0 <= lam <= upper and abs(float(special.chndtr(x, df, lam)) - p) < 1e-10:
+        return lam
+
+    def fn(v):
+        return (special.chndtr(x, df, v) if v > 0 else special.chdtr(df, x)) - p
+
+    try:
+        return float(optimize.brentq(fn, 0.0, upper, xtol=1e-12))
+    except ValueError:
+        return np.nan
