@@ -170,20 +170,27 @@ def _optimise_uniquenesses(r, nf, method, max_iter):
         def fun_grad(x):
             psi = x * _PARSCALE
             diag_view[:] = 1.0 - psi
-            w, v, _, _, info = syevr(work)
+            w, v, _, _, info = syevr(work)  # ascending
             if info != 0:  # pragma: no cover - LAPACK failure on a finite symmetric matrix
                 w, v = np.linalg.eigh(work)
-            w, v = w[::-1], v[:, ::-1]
             last.update(x=x.copy(), w=w, v=v)
+            lead = w[k - nf :]
+            if lead[0] >= _EPS:
+                # the usual case: L L' = V_lead W_lead V_lead' exactly, so R - Psi - L L' = V_rest W_rest V_rest',
+                # whose squares sum to sum(w_rest^2); the off-diagonal half of that is psych's objective
+                lam = v[:, k - nf :] * np.sqrt(lead)
+                dres = (1.0 - psi) - np.einsum("ij,ij->i", lam, lam)  # diagonal of R - Psi - L L'
+                rest = w[: k - nf]
+                f = (float(np.vdot(rest, rest)) - float(np.vdot(dres, dres))) / 2.0
+                return f, -dres * _PARSCALE  # psych's gradient diag(L L') + psi - diag(R), diag(R) = 1
+            w, v = w[::-1], v[:, ::-1]
             lead = w[:nf]
             vl = v[:, :nf]
-            positive = lead[-1] >= _EPS  # the usual case: both of psych's loadings are vl * sqrt(lead)
-            lam = vl * np.sqrt(lead if positive else np.where(lead < _EPS, eps100, lead))
+            lam = vl * np.sqrt(np.where(lead < _EPS, eps100, lead))
             res = work - lam @ lam.T
             dr = np.einsum("ii->i", res)
             f = (float(np.vdot(res, res)) - float(np.vdot(dr, dr))) / 2.0  # sum over i < j of res_ij^2
-            if not positive:
-                lam = vl * np.sqrt(np.maximum(lead, 0.0))
+            lam = vl * np.sqrt(np.maximum(lead, 0.0))
             return f, (np.einsum("ij,ij->i", lam, lam) + psi - diag_r) * _PARSCALE
 
         res = optimize.minimize(fun_grad, start / _PARSCALE, jac=True, method="L-BFGS-B", bounds=bounds,
@@ -200,7 +207,8 @@ def _optimise_uniquenesses(r, nf, method, max_iter):
     psi = res.x * _PARSCALE
     if method == "minres" and "x" in last and np.array_equal(last["x"], res.x):
         # the solution is the last point evaluated: its eigendecomposition is that of R - diag(psi)
-        lam = last["v"][:, :nf] * np.sqrt(np.maximum(last["w"][:nf], 0.0))
+        w, v = last["w"][::-1], last["v"][:, ::-1]
+        lam = v[:, :nf] * np.sqrt(np.maximum(w[:nf], 0.0))
     elif method == "minres":
         s = r.copy()
         np.fill_diagonal(s, 1.0 - psi)

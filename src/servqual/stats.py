@@ -138,20 +138,27 @@ def item_columns(data, items=None) -> tuple:
 
     A float64 column without a copy is returned as a view of the data; other numeric columns (integers,
     nullable types with ``pd.NA``) are converted one column at a time, missing values becoming NaN."""
+    items, cols, _ = _item_arrays(data, items)
+    return items, cols
+
+
+def _item_arrays(data, items=None) -> tuple:
+    """``(items, columns, rows)``: as :func:`item_columns`, plus the items as one ``(k, n)`` array
+    when the small-data path has converted them in one piece (else None)."""
     data, items = _select(data, items)
     if len(data) <= 4 * _BLOCK_ROWS:  # small data: one conversion is cheaper than per-column access
         frame = data if (data.columns.is_unique and items == list(data.columns)) else data[items]
         a = frame.to_numpy(dtype=float, na_value=np.nan)
         if a.shape[1] != len(items):
             raise AnalysisError("some item columns appear more than once in the data; give every column a unique name")
-        return items, [a[:, j] for j in range(a.shape[1])]
+        return items, [a[:, j] for j in range(a.shape[1])], a.T
     cols = []
     for it in items:
         s = data[it]
         if isinstance(s, pd.DataFrame):  # duplicated column name
             raise AnalysisError(f"item column {it!r} appears more than once in the data")
         cols.append(s.to_numpy(dtype=float, na_value=np.nan))
-    return items, cols
+    return items, cols, None
 
 
 def _block_t(cols, lo, hi, buf):
@@ -219,16 +226,16 @@ def _block_moments(b):
     return nb, mb, m2
 
 
-def _listwise_stats(cols, arrays) -> SufficientStats:
+def _listwise_stats(cols, arrays, rows=None) -> SufficientStats:
     """Listwise n, means and covariance of equal-length float64 columns, accumulated over row blocks.
 
-    When the columns are one float64 array in memory (a float64 DataFrame) the blocks are views of it
-    (nothing is copied) and hold ``_VIEW_BLOCK_ROWS`` rows; otherwise each block is copied out,
-    ``_BLOCK_ROWS`` rows at a time."""
+    When the columns are one array in memory (``rows``, the ``(k, n)`` array of a one-piece conversion,
+    or the columns of a float64 DataFrame) the blocks are views of it (nothing is copied) and hold
+    ``_VIEW_BLOCK_ROWS`` rows; otherwise each block is copied out, ``_BLOCK_ROWS`` rows at a time."""
     n_all = len(arrays[0]) if arrays else 0
     k = len(cols)
     n, mean, m2 = 0, np.zeros(k), np.zeros((k, k))
-    view = _columns_as_rows(arrays) if n_all else None
+    view = rows if rows is not None else (_columns_as_rows(arrays) if n_all else None)
     step = _VIEW_BLOCK_ROWS if view is not None else _BLOCK_ROWS
     buf = None if view is not None else np.empty((k, min(n_all, _BLOCK_ROWS)))
     for lo in range(0, n_all, step):
@@ -260,13 +267,13 @@ def sufficient_stats(data, items=None, nan_policy: str = "listwise") -> Sufficie
     SufficientStats
     """
     if nan_policy == "listwise":
-        cols, arrays = item_columns(data, items)
+        cols, arrays, rows = _item_arrays(data, items)
         if not cols:  # no items: every row is trivially complete
             n = len(data)
             if n < 2:
                 raise AnalysisError(f"only {n} row(s); at least 2 are needed")
             return SufficientStats([], n, np.zeros(0), np.zeros((0, 0)), "listwise")
-        return _listwise_stats(cols, arrays)
+        return _listwise_stats(cols, arrays, rows)
     x = prepare_items(data, items)
     cols = list(x.columns)
     a = x.to_numpy(dtype=float)
