@@ -148,6 +148,12 @@ def _ml_gradient(psi, r, nf):
     return (np.sum(lam**2, axis=1) + psi - np.diag(r)) / psi**2
 
 
+@functools.lru_cache(maxsize=64)
+def _psi_bounds(k: int) -> optimize.Bounds:
+    """Box [0.005, 1] for k uniquenesses on the optimiser's scale (built once per k; never modified)."""
+    return optimize.Bounds(np.full(k, _PSI_LOWER / _PARSCALE), np.full(k, 1.0 / _PARSCALE))
+
+
 def _optimise_uniquenesses(r, nf, method, max_iter):
     """Minimise the minres or ML discrepancy over the uniquenesses (bounded L-BFGS-B, psych's settings)."""
     start = np.clip(1.0 - _smc(r), _PSI_LOWER, 1.0)
@@ -157,7 +163,7 @@ def _optimise_uniquenesses(r, nf, method, max_iter):
         fun, jac = _ml_objective, _ml_gradient
     k = r.shape[0]
     last = {}  # x, eigenvalues and eigenvectors of the last minres evaluation
-    bounds = optimize.Bounds(np.full(k, _PSI_LOWER / _PARSCALE), np.full(k, 1.0 / _PARSCALE))
+    bounds = _psi_bounds(k)
     diag_r = np.diag(r).copy()
     if method == "minres" and np.all(diag_r == 1.0):
         # objective and psych's gradient from one eigendecomposition of R - diag(psi) (the two matrices
@@ -556,7 +562,8 @@ class EFAResult(ResultMixin):
         Unrotated loadings.
     fit : pandas.Series
         ``objective, chisq, df, pval, rmsea, rmsea_ci_low, rmsea_ci_high`` (90 % CI), ``tli, bic, fit,
-        fit_off, rms, crms, empirical_chisq`` as ``psych::factor.stats`` reports them.
+        fit_off, rms, crms, empirical_chisq`` as ``psych::factor.stats`` reports them; computed when
+        first accessed (it costs about as much as the rotation), then kept.
     eigenvalues, reduced_eigenvalues : numpy.ndarray
         Eigenvalues of R and of R with the communalities on the diagonal.
     complexity : pandas.Series
@@ -576,13 +583,20 @@ class EFAResult(ResultMixin):
     structure: pd.DataFrame
     rotation_matrix: pd.DataFrame | None
     unrotated: pd.DataFrame
-    fit: pd.Series
     eigenvalues: np.ndarray = field(repr=False)
     reduced_eigenvalues: np.ndarray = field(repr=False)
     complexity: pd.Series = field(repr=False)
     converged: bool = True
     iterations: int = 0
     heywood_items: list = field(default_factory=list)
+    _fit_inputs: tuple = field(default=(), repr=False)  # (R, loadings, Phi, n) for the fit statistics
+
+    @functools.cached_property
+    def fit(self) -> pd.Series:
+        """Fit statistics as ``psych::factor.stats`` reports them (computed on first access)."""
+        stats = _fit_statistics(*self._fit_inputs)
+        return pd.Series(np.fromiter(stats.values(), float, len(stats)), index=_labels(tuple(stats)).view(),
+                         name="fit")
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -794,7 +808,6 @@ def _result_from_fit(fit: _Fit, r, st, nf, method, rotation) -> EFAResult:
                                                           columns=names_ix.view())
     h2 = pd.Series(fit.communality, index=items_ix.view(), name="h2")
     u2 = pd.Series(1.0 - fit.communality, index=items_ix.view(), name="u2")
-    stats = _fit_statistics(r, lam, fit.phi, st.n)
     with np.errstate(divide="ignore", invalid="ignore"):
         cx = np.sum(lam**2, axis=1) ** 2 / np.sum(lam**4, axis=1)
     rotmat = None if fit.rotmat is None else pd.DataFrame(fit.rotmat, index=unrot_ix.view(), columns=names_ix.view())
@@ -823,9 +836,9 @@ def _result_from_fit(fit: _Fit, r, st, nf, method, rotation) -> EFAResult:
         loadings=loadings, communalities=h2, uniquenesses=u2, variance=_variance_table(fit, p), phi=phi,
         structure=structure, rotation_matrix=rotmat,
         unrotated=pd.DataFrame(fit.unrotated, index=items_ix.view(), columns=unrot_ix.view()),
-        fit=pd.Series(np.fromiter(stats.values(), float, len(stats)), index=_labels(tuple(stats)).view(), name="fit"), eigenvalues=fit.e_values, reduced_eigenvalues=fit.values,
+        eigenvalues=fit.e_values, reduced_eigenvalues=fit.values,
         complexity=pd.Series(cx, index=items_ix.view(), name="complexity"), converged=fit.converged,
-        iterations=fit.iterations, heywood_items=heywood,
+        iterations=fit.iterations, heywood_items=heywood, _fit_inputs=(r, lam, fit.phi, st.n),
     )
 
 
