@@ -18,6 +18,7 @@ Tested against R lavaan 0.6.14 on six real data sets.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -125,6 +126,18 @@ class _Spec:
         object.__setattr__(self, "marker_index", (mk[:, 0], mk[:, 1]))
         object.__setattr__(self, "psi_index", (pp[:, 0], pp[:, 1]))
         object.__setattr__(self, "theta_index", np.asarray(self.theta_free, dtype=int))
+        # index arrays and masks of the derivatives, built once per model
+        ii, ff = lf[:, 0], lf[:, 1]
+        gi, hi = pp[:, 0], pp[:, 1]
+        nl, nt = len(lf), len(self.theta_free)
+        object.__setattr__(self, "ix_ff", np.ix_(ff, ff))
+        object.__setattr__(self, "ix_ii", np.ix_(ii, ii))
+        object.__setattr__(self, "psi_mask_g", 2.0 * (ff[:, None] == gi[None, :]))
+        object.__setattr__(self, "psi_mask_h", 2.0 * ((ff[:, None] == hi[None, :]) & (gi != hi)[None, :]))
+        object.__setattr__(self, "rows_lam", np.arange(nl))
+        object.__setattr__(self, "rows_theta", nl + np.arange(nt))
+        object.__setattr__(self, "rows_psi", nl + nt + np.arange(len(pp)))
+        object.__setattr__(self, "psi_offdiag", gi != hi)
 
     @property
     def n_lam(self):
@@ -198,21 +211,21 @@ def _rank_one_terms(lam, psi, spec: _Spec):
     if nl:
         ii, ff = spec.lam_index
         u = (lam @ psi)[:, ff].T  # (nl, p)
-        a = np.arange(nl)
+        a = spec.rows_lam
         xs[a, ii] = 1.0
         ys[a] = u
         xs[q + a] = u
         ys[q + a, ii] = 1.0
     if nt:
         t = spec.theta_index
-        b = nl + np.arange(nt)
+        b = spec.rows_theta
         xs[b, t] = 1.0
         ys[b, t] = 1.0
     fi, gi = spec.psi_index
-    c = nl + nt + np.arange(len(fi))
+    c = spec.rows_psi
     xs[c] = lam[:, fi].T
     ys[c] = lam[:, gi].T
-    off = fi != gi
+    off = spec.psi_offdiag
     xs[q + c[off]] = lam[:, gi[off]].T
     ys[q + c[off]] = lam[:, fi[off]].T
     return xs, ys
@@ -268,12 +281,11 @@ def _second_order(lam, psi, spec, m):
     nl = spec.n_lam
     if not nl:
         return out
-    ii, ff = spec.lam_index
-    out[:nl, :nl] = 2.0 * psi[np.ix_(ff, ff)] * m[np.ix_(ii, ii)]
+    ii, _ = spec.lam_index
+    out[:nl, :nl] = 2.0 * psi[spec.ix_ff] * m[spec.ix_ii]
     ml = (m @ lam)[ii]  # (nl, k)
     gi, hi = spec.psi_index
-    block = 2.0 * (ff[:, None] == gi[None, :]) * ml[:, hi]
-    block += 2.0 * ((ff[:, None] == hi[None, :]) & (gi != hi)[None, :]) * ml[:, gi]
+    block = spec.psi_mask_g * ml[:, hi] + spec.psi_mask_h * ml[:, gi]
     off = nl + spec.n_theta
     out[:nl, off:] = block
     out[off:, :nl] = block.T
@@ -344,8 +356,10 @@ def _estimate(spec, s_n, logdet_s, max_iter, tol):
     """Newton steps with the analytic observed Hessian where it is positive definite, Fisher-scoring steps
     (expected information) elsewhere, each with a backtracking line search.
 
-    Returns x, F, converged, iterations, message."""
+    Returns x, F, converged, iterations, message and, when the gradient test stopped it, ``((Sigma,
+    Sigma^-1), expected information)`` at x (else None)."""
     x = _start(spec, s_n)
+    final = None
     f, mats = _discrepancy(x, spec, s_n, logdet_s)
     if f is None:  # pragma: no cover - the start is built positive definite
         raise AnalysisError("could not find positive definite starting values for the CFA model")
@@ -357,6 +371,7 @@ def _estimate(spec, s_n, logdet_s, max_iter, tol):
         gmax = float(np.max(np.abs(g)))
         if gmax < tol:
             converged, message, it = True, "gradient below tolerance", it - 1
+            final = (mats, h)
             break
         step = None
         if hobs is not None:
@@ -392,7 +407,7 @@ def _estimate(spec, s_n, logdet_s, max_iter, tol):
         sig, prec = mats
         g, _, _ = _grad_info(x, spec, s_n, prec, sig)
         converged = bool(np.max(np.abs(g)) < tol)
-    return x, f, bool(converged), it, message
+    return x, f, bool(converged), it, message, final
 
 
 # ---------------------------------------------------------------------------------------------
@@ -429,13 +444,15 @@ def _std_values(x, spec):
 
 
 def _std_jacobian(x, spec):
-    """Exact Jacobian of :func:`_std_values` by complex-step differentiation (one batched evaluation)."""
+    """:func:`_std_values` at ``x`` and its exact Jacobian by complex-step differentiation, from one
+    batched evaluation (row 0 unperturbed, row a + 1 perturbed by ``i h`` in parameter a)."""
     h = 1e-30
     q = len(x)
-    xc = np.repeat(x[None, :].astype(complex), q, axis=0)
-    xc[np.arange(q), np.arange(q)] += 1j * h
+    xc = np.repeat(x[None, :].astype(complex), q + 1, axis=0)
+    xc[np.arange(1, q + 1), np.arange(q)] += 1j * h
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.imag(_std_values(xc, spec)).T / h
+        vals = _std_values(xc, spec)
+    return vals[0].real, np.imag(vals[1:]).T / h
 
 
 # ---------------------------------------------------------------------------------------------
@@ -462,14 +479,14 @@ def _rmsea_ci(chi2, df, n, level=0.90):
     return low, high
 
 
-def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations):
+def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations, logdet_s, prec):
+    """lavaan's fit measures; ``logdet_s`` = log|S| and ``prec`` = Sigma^-1 as the estimation left them."""
     p = len(spec.items)
     pstar = p * (p + 1) // 2
     df = pstar - q
     chi2 = max(n * f, 0.0)  # F_ML >= 0; a just-identified model gives 0 up to rounding
     pval = float(special.chdtrc(df, chi2)) if df > 0 else np.nan
     var = np.diag(s_n)
-    logdet_s = np.linalg.slogdet(s_n)[1]
     chi2_b = n * (np.sum(np.log(var)) - logdet_s)
     df_b = p * (p - 1) // 2
     pval_b = float(special.chdtrc(df_b, chi2_b)) if df_b > 0 else np.nan
@@ -496,7 +513,6 @@ def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations):
     oi, oj = np.tril_indices(p, -1)
     crmr = np.sqrt(np.mean((r_obs - r_imp)[oi, oj] ** 2)) if p > 1 else np.nan
     # GFI / AGFI (ML weight Sigma^-1)
-    prec = np.linalg.inv(sig)
     a = prec @ s_n
     e = a - np.eye(p)
     gfi = 1.0 - np.sum(e * e.T) / np.sum(a * a.T)
@@ -517,7 +533,7 @@ def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations):
         bic2=bic2, loglik=loglik, unrestricted_loglik=unres, baseline_chi2=chi2_b, baseline_df=int(df_b),
         baseline_pval=pval_b, fmin=0.5 * f, converged=bool(converged), iterations=int(iterations),
     )
-    return pd.DataFrame({c: [row[c]] for c in _FIT_COLUMNS})
+    return {c: np.array([row[c]]) for c in _FIT_COLUMNS}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -559,11 +575,6 @@ class CFAResult(ResultMixin):
         The model ``{factor: [items]}``.
     """
 
-    fit: pd.DataFrame
-    loadings: pd.DataFrame
-    residual_variances: pd.DataFrame
-    r2: pd.DataFrame
-    parameters: pd.DataFrame
     model: dict
     n: int
     estimator: str = "ML"
@@ -577,7 +588,29 @@ class CFAResult(ResultMixin):
     vcov_: np.ndarray = field(default=None, repr=False)
     item_names_: tuple = field(default=(), repr=False)
     param_names_: tuple = field(default=(), repr=False)
+    # the tables are kept as columns and wrapped in DataFrames on first access (then kept)
+    columns_: dict = field(default_factory=dict, repr=False)
     title = "Confirmatory factor analysis (ML)"
+
+    @functools.cached_property
+    def fit(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_["fit"])
+
+    @functools.cached_property
+    def loadings(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_["loadings"])
+
+    @functools.cached_property
+    def residual_variances(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_["residual_variances"])
+
+    @functools.cached_property
+    def r2(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_["r2"])
+
+    @functools.cached_property
+    def parameters(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_["parameters"])
 
     def _square(self, m, names):
         return pd.DataFrame(m.copy(), index=list(names), columns=list(names))
@@ -786,10 +819,13 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
     if max_iter < 1:
         raise AnalysisError("max_iter must be at least 1")
     with single_thread_blas():
-        x, fval, converged, iterations, message = _estimate(spec, s_n, logdet_s, max_iter, tol)
-        sig = _sigma(x, spec)
-        prec = np.linalg.inv(sig)
-        _, h, _ = _grad_info(x, spec, s_n, prec, sig)
+        x, fval, converged, iterations, message, final = _estimate(spec, s_n, logdet_s, max_iter, tol)
+        if final is not None:
+            (sig, prec), h = final
+        else:
+            sig = _sigma(x, spec)
+            prec = np.linalg.inv(sig)
+            _, h, _ = _grad_info(x, spec, s_n, prec, sig)
     lam, theta, psi = _unpack(x, spec)
     if not converged:
         runaway = _runaway_factors(lam, theta, psi, s_n, spec)
@@ -813,9 +849,7 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
               "identified); SEs, z and p values are NaN.", ServqualWarning)
         vc = np.full((q, q), np.nan)
     se = np.sqrt(np.clip(np.diag(vc), 0, None))
-    jac = _std_jacobian(x, spec)
-    with np.errstate(invalid="ignore", divide="ignore"):  # NaN only for negative variances (warned below)
-        std = _std_values(x, spec)[0]
+    std, jac = _std_jacobian(x, spec)  # NaN only for negative variances (warned below)
     std_se = np.sqrt(np.clip(np.einsum("ia,ab,ib->i", jac, vc, jac), 0, None))
 
     items, factors = spec.items, spec.factors
@@ -857,7 +891,7 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
     item_names = np.array(items, dtype=object)
     fac_names = np.array(factors, dtype=object)
     nload = len(order)
-    parameters = pd.DataFrame({
+    parameters = dict({
         "lhs": np.concatenate([fac_names[l_f], item_names, fac_names[v_g]]),
         "op": ["=~"] * nload + ["~~"] * (p + len(pairs)),
         "rhs": np.concatenate([item_names[l_i], item_names, fac_names[v_f]]),
@@ -866,23 +900,23 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
         "std_all": p_std, "std_se": p_std_se, "fixed": fixed,
     })
     sl = slice(0, nload)
-    loadings = pd.DataFrame({
+    loadings = dict({
         "factor": fac_names[l_f], "item": item_names[l_i], "estimate": est[sl], "se": p_se[sl], "z": p_z[sl],
         "pval": _p_norm(p_z[sl]), "std_loading": p_std[sl], "std_se": p_std_se[sl], "std_z": p_std_z[sl],
         "std_pval": _p_norm(p_std_z[sl]), "ci_low": p_std[sl] - _Z975 * p_std_se[sl],
         "ci_high": p_std[sl] + _Z975 * p_std_se[sl], "fixed": fixed[sl],
     })
     sv = slice(nload, nload + p)
-    residual_variances = pd.DataFrame({
+    residual_variances = dict({
         "item": item_names, "estimate": est[sv], "se": p_se[sv], "z": p_z[sv], "pval": _p_norm(p_z[sv]),
         "std_estimate": p_std[sv], "std_se": p_std_se[sv], "fixed": fixed[sv],
     })
-    r2 = pd.DataFrame({"item": item_names, "r2": 1.0 - p_std[sv]})
+    r2 = {"item": item_names, "r2": 1.0 - p_std[sv]}
     # --- matrices -----------------------------------------------------------------------------------
     sd_lat = np.sqrt(np.abs(np.diag(psi)))
     with np.errstate(divide="ignore", invalid="ignore"):
         cor_lv = psi / np.outer(sd_lat, sd_lat)
-    fit = _fit_measures(spec, s_n, sig, fval, n, q, converged, iterations)
+    fit = _fit_measures(spec, s_n, sig, fval, n, q, converged, iterations, logdet_s, prec)
     # --- diagnostics ----------------------------------------------------------------------------------
     neg = [it for it, v in zip(items, theta) if v < 0]
     big = [str(v) for v in item_names[l_i][np.abs(p_std[:nload]) > 1]]
@@ -906,7 +940,8 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
                   f"{factors[a_]}-{factors[b_]} = {cor_lv[a_, b_]:.3f}). These factors are hardly distinguishable; "
                   "consider merging them or revising their items.", ServqualWarning)
     return CFAResult(
-        fit=fit, loadings=loadings, residual_variances=residual_variances, r2=r2, parameters=parameters,
+        columns_={"fit": fit, "loadings": loadings, "residual_variances": residual_variances, "r2": r2,
+                  "parameters": parameters},
         model=spec_model, n=n, converged=bool(converged), iterations=int(iterations), warnings=caught,
         psi_=psi, sigma_=sig, s_=s_n, vcov_=vc, item_names_=tuple(items), param_names_=tuple(_param_names(spec)),
     )
