@@ -138,6 +138,7 @@ class _Spec:
         object.__setattr__(self, "rows_theta", nl + np.arange(nt))
         object.__setattr__(self, "rows_psi", nl + nt + np.arange(len(pp)))
         object.__setattr__(self, "psi_offdiag", gi != hi)
+        object.__setattr__(self, "upper_index", np.triu_indices(len(self.items), 1))
 
     @property
     def n_lam(self):
@@ -249,7 +250,9 @@ def _discrepancy(x, spec, s_n, logdet_s):
     inv, info = _lapack.dpotri(chol, lower=1)
     if info != 0:
         return None, None
-    prec = np.tril(inv) + np.tril(inv, -1).T
+    iu = spec.upper_index
+    inv[iu] = inv.T[iu]  # dpotri fills the lower triangle; mirror it
+    prec = inv
     f = logdet + np.sum(s_n * prec) - logdet_s - len(sig)
     return float(f), (sig, prec)
 
@@ -344,12 +347,7 @@ def _start(spec: _Spec, s_n: np.ndarray) -> np.ndarray:
     common = np.einsum("if,fg,ig->i", lam, psi, lam)
     theta = np.maximum(var - common, 0.1 * var)
     theta[spec.theta_fixed] = 0.0
-    x = np.concatenate([
-        np.array([lam[i, f] for i, f in spec.lam_free]),
-        theta[spec.theta_free],
-        np.array([psi[f, g] for f, g in spec.psi_pairs]),
-    ])
-    return x
+    return np.concatenate([lam[spec.lam_index], theta[spec.theta_index], psi[spec.psi_index]])
 
 
 def _estimate(spec, s_n, logdet_s, max_iter, tol):
