@@ -540,6 +540,9 @@ def _variance_table(fit: _Fit, p: int) -> pd.DataFrame:
 class EFAResult(ResultMixin):
     """Result of :func:`efa`.
 
+    The estimates are computed by :func:`efa`; the tables below are wrapped in pandas objects when
+    first accessed (then kept), and the fit statistics are computed then.
+
     Attributes
     ----------
     loadings : pandas.DataFrame
@@ -575,21 +578,68 @@ class EFAResult(ResultMixin):
     n_factors: int
     n: int
     items: list
-    loadings: pd.DataFrame
-    communalities: pd.Series
-    uniquenesses: pd.Series
-    variance: pd.DataFrame
-    phi: pd.DataFrame | None
-    structure: pd.DataFrame
-    rotation_matrix: pd.DataFrame | None
-    unrotated: pd.DataFrame
     eigenvalues: np.ndarray = field(repr=False)
     reduced_eigenvalues: np.ndarray = field(repr=False)
-    complexity: pd.Series = field(repr=False)
     converged: bool = True
     iterations: int = 0
     heywood_items: list = field(default_factory=list)
-    _fit_inputs: tuple = field(default=(), repr=False)  # (R, loadings, Phi, n) for the fit statistics
+    # the estimates as arrays (_Fit) and the inputs of the fit statistics (R, loadings, Phi, n); the
+    # tables below are wrapped in pandas objects on first access, then kept
+    fit_: object = field(default=None, repr=False)
+    _fit_inputs: tuple = field(default=(), repr=False)
+
+    def _items_ix(self):
+        return _labels(tuple(self.items)).view()
+
+    def _names_ix(self):
+        return _labels(tuple(self.fit_.names)).view()
+
+    @functools.cached_property
+    def loadings(self) -> pd.DataFrame:
+        return pd.DataFrame(self.fit_.loadings, index=self._items_ix(), columns=self._names_ix())
+
+    @functools.cached_property
+    def communalities(self) -> pd.Series:
+        return pd.Series(self.fit_.communality, index=self._items_ix(), name="h2")
+
+    @functools.cached_property
+    def uniquenesses(self) -> pd.Series:
+        return pd.Series(1.0 - self.fit_.communality, index=self._items_ix(), name="u2")
+
+    @functools.cached_property
+    def variance(self) -> pd.DataFrame:
+        return _variance_table(self.fit_, len(self.items))
+
+    @functools.cached_property
+    def phi(self) -> pd.DataFrame | None:
+        if self.fit_.phi is None:
+            return None
+        return pd.DataFrame(self.fit_.phi, index=self._names_ix(), columns=self._names_ix())
+
+    @functools.cached_property
+    def structure(self) -> pd.DataFrame:
+        if self.fit_.phi is None:
+            return self.loadings
+        return pd.DataFrame(self.fit_.loadings @ self.fit_.phi, index=self._items_ix(), columns=self._names_ix())
+
+    @functools.cached_property
+    def rotation_matrix(self) -> pd.DataFrame | None:
+        if self.fit_.rotmat is None:
+            return None
+        return pd.DataFrame(self.fit_.rotmat, index=_labels(tuple(self.fit_.unrotated_names)).view(),
+                            columns=self._names_ix())
+
+    @functools.cached_property
+    def unrotated(self) -> pd.DataFrame:
+        return pd.DataFrame(self.fit_.unrotated, index=self._items_ix(),
+                            columns=_labels(tuple(self.fit_.unrotated_names)).view())
+
+    @functools.cached_property
+    def complexity(self) -> pd.Series:
+        lam = self.fit_.loadings
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cx = np.sum(lam**2, axis=1) ** 2 / np.sum(lam**4, axis=1)
+        return pd.Series(cx, index=self._items_ix(), name="complexity")
 
     @functools.cached_property
     def fit(self) -> pd.Series:
@@ -799,19 +849,6 @@ def _result_from_fit(fit: _Fit, r, st, nf, method, rotation) -> EFAResult:
     items = list(st.items)
     p = len(items)
     lam = fit.loadings
-    # each label list is turned into an Index once; every table gets its own shallow view of it
-    items_ix, names_ix = _labels(tuple(items)), _labels(tuple(fit.names))
-    unrot_ix = _labels(tuple(fit.unrotated_names))
-    loadings = pd.DataFrame(lam, index=items_ix.view(), columns=names_ix.view())
-    phi = None if fit.phi is None else pd.DataFrame(fit.phi, index=names_ix.view(), columns=names_ix.view())
-    structure = loadings if phi is None else pd.DataFrame(lam @ fit.phi, index=items_ix.view(),
-                                                          columns=names_ix.view())
-    h2 = pd.Series(fit.communality, index=items_ix.view(), name="h2")
-    u2 = pd.Series(1.0 - fit.communality, index=items_ix.view(), name="u2")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cx = np.sum(lam**2, axis=1) ** 2 / np.sum(lam**4, axis=1)
-    rotmat = None if fit.rotmat is None else pd.DataFrame(fit.rotmat, index=unrot_ix.view(), columns=names_ix.view())
-
     heywood = []
     if method != "pc":
         at_bound = (fit.psi <= _PSI_LOWER + 1e-6) if method in ("minres", "ml") else np.zeros(p, bool)
@@ -833,12 +870,8 @@ def _result_from_fit(fit: _Fit, r, st, nf, method, rotation) -> EFAResult:
                       ConvergenceWarning, stacklevel=3)
     return EFAResult(
         method=method, rotation=rotation if nf > 1 else "none", n_factors=nf, n=int(st.n), items=items,
-        loadings=loadings, communalities=h2, uniquenesses=u2, variance=_variance_table(fit, p), phi=phi,
-        structure=structure, rotation_matrix=rotmat,
-        unrotated=pd.DataFrame(fit.unrotated, index=items_ix.view(), columns=unrot_ix.view()),
-        eigenvalues=fit.e_values, reduced_eigenvalues=fit.values,
-        complexity=pd.Series(cx, index=items_ix.view(), name="complexity"), converged=fit.converged,
-        iterations=fit.iterations, heywood_items=heywood, _fit_inputs=(r, lam, fit.phi, st.n),
+        eigenvalues=fit.e_values, reduced_eigenvalues=fit.values, converged=fit.converged,
+        iterations=fit.iterations, heywood_items=heywood, fit_=fit, _fit_inputs=(r, lam, fit.phi, st.n),
     )
 
 
