@@ -299,11 +299,16 @@ def _second_order(lam, psi, spec, m):
 # starting values and estimation
 # ---------------------------------------------------------------------------------------------
 def _start(spec: _Spec, s_n: np.ndarray) -> np.ndarray:
+    """Starting values: per factor, a one-factor principal-axis solution on its items' correlations
+    (SMC communalities, leading eigenvector; all factors in one batched LAPACK call, each factor's
+    items padded with zeros), scaled to the marker; latent covariances by least squares on the
+    off-diagonal covariances; residual variances from the observed variances."""
     p, k = len(spec.items), len(spec.factors)
     var = np.diag(s_n)
     sd = np.sqrt(var)
     lam = np.zeros((p, k))
     psi = np.zeros((k, k))
+    groups = []
     for f in range(k):
         idx = np.flatnonzero(spec.lam_pattern[:, f])
         marker = [i for i, g in spec.markers if g == f][0]
@@ -311,22 +316,34 @@ def _start(spec: _Spec, s_n: np.ndarray) -> np.ndarray:
         if len(order) == 1:
             lam[marker, f] = 1.0
             psi[f, f] = var[marker]
-            continue
-        r = s_n[np.ix_(order, order)] / np.outer(sd[order], sd[order])
+        else:
+            groups.append((f, np.array(order)))
+    if groups:
+        m = max(len(o) for _, o in groups)
+        r_pad = np.zeros((len(groups), m, m))
+        for j, (_, order) in enumerate(groups):
+            r_pad[j, : len(order), : len(order)] = s_n[np.ix_(order, order)] / np.outer(sd[order], sd[order])
+        pad = np.zeros((len(groups), m), dtype=bool)
+        for j, (_, order) in enumerate(groups):
+            pad[j, len(order) :] = True
+        diag = np.einsum("gii->gi", r_pad)
+        diag[pad] = 1.0  # identity on the padding for the inverse
         try:
-            smc = 1.0 - 1.0 / np.diag(np.linalg.inv(r))
+            smc = 1.0 - 1.0 / np.einsum("gii->gi", np.linalg.inv(r_pad))
         except np.linalg.LinAlgError:
-            smc = np.full(len(order), 0.5)
-        rr = r.copy()
-        np.fill_diagonal(rr, np.clip(smc, 0.05, 0.95))
-        w, v = np.linalg.eigh(rr)
-        load = v[:, -1] * np.sqrt(max(w[-1], 1e-3)) * sd[order]
-        if load[0] < 0:
-            load = -load
-        if abs(load[0]) < 1e-3 * sd[marker]:
-            load = np.full(len(order), 0.7 * sd[marker])
-        lam[order, f] = load / load[0]
-        psi[f, f] = load[0] ** 2
+            smc = np.full((len(groups), m), 0.5)
+        diag[:] = np.clip(smc, 0.05, 0.95)
+        diag[pad] = 0.0  # zeros on the padding: its eigenvalues are 0, below each factor's leading one
+        w, v = np.linalg.eigh(r_pad)
+        for j, (f, order) in enumerate(groups):
+            load = v[j, : len(order), -1] * np.sqrt(max(w[j, -1], 1e-3)) * sd[order]
+            if load[0] < 0:
+                load = -load
+            marker = order[0]
+            if abs(load[0]) < 1e-3 * sd[marker]:
+                load = np.full(len(order), 0.7 * sd[marker])
+            lam[order, f] = load / load[0]
+            psi[f, f] = load[0] ** 2
     s_off = s_n - np.diag(var)
     num = lam.T @ s_off @ lam
     l2 = lam**2
@@ -431,7 +448,7 @@ def _std_values(x, spec):
     fi, gi = np.array(spec.psi_pairs).T
     psi[:, fi, gi] = x[:, a + spec.n_theta:]
     psi[:, gi, fi] = x[:, a + spec.n_theta:]
-    sig_diag = np.einsum("bif,bfg,big->bi", lam, psi, lam) + theta
+    sig_diag = ((lam @ psi) * lam).sum(axis=-1) + theta  # diag(L Psi L') + theta (no conjugation: complex-step safe)
     sd_obs = np.sqrt(sig_diag)
     sd_lat = np.sqrt(np.einsum("bff->bf", psi))
     std_lam = lam * sd_lat[:, None, :] / sd_obs[:, :, None]
