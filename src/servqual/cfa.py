@@ -272,9 +272,16 @@ def _grad_info(x, spec, s_n, prec, sig, observed=False):
     h = _fold(ypx, ypx, q)
     if not observed:
         return g, h, None
-    h2 = _fold(ypx, ys @ pspp @ xs.T, q)
+    if observed == "later":  # the pieces, for _observed_hessian once the gradient test has been made
+        return g, h, (spec, lam, psi, xs, ys, pspp, m, ypx)
+    return g, h, _observed_hessian(spec, lam, psi, xs, ys, pspp, m, ypx, h)
+
+
+def _observed_hessian(spec, lam, psi, xs, ys, pspp, m, ypx, h):
+    """The observed Hessian from the pieces :func:`_grad_info` computed (see there)."""
+    h2 = _fold(ypx, ys @ pspp @ xs.T, spec.q)
     hobs = -h + h2 + h2.T + _second_order(lam, psi, spec, m)
-    return g, h, 0.5 * (hobs + hobs.T)
+    return 0.5 * (hobs + hobs.T)
 
 
 def _second_order(lam, psi, spec, m):
@@ -382,12 +389,13 @@ def _estimate(spec, s_n, logdet_s, max_iter, tol):
     gmax = np.inf
     for it in range(1, max_iter + 1):
         sig, prec = mats
-        g, h, hobs = _grad_info(x, spec, s_n, prec, sig, observed=True)
+        g, h, pieces = _grad_info(x, spec, s_n, prec, sig, observed="later")
         gmax = float(np.max(np.abs(g)))
         if gmax < tol:
             converged, message, it = True, "gradient below tolerance", it - 1
             final = (mats, h)
             break
+        hobs = _observed_hessian(*pieces, h)
         step = None
         if hobs is not None:
             _, sol, info = _lapack.dposv(hobs, g, lower=1)
@@ -854,9 +862,16 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
     info = 0.5 * h
     vc = None
     try:
-        w = np.linalg.eigvalsh(info)
-        if w.min() > 1e-10 * max(w.max(), 1e-300):
-            vc = np.linalg.inv(info) / n
+        w, _, info_w = _lapack.dsyevd(info, compute_v=0)  # eigenvalues only (ascending)
+        if info_w == 0 and w[0] > 1e-10 * max(w[-1], 1e-300):
+            chol, info_c = _lapack.dpotrf(info, lower=1)
+            inv, info_i = _lapack.dpotri(chol, lower=1) if info_c == 0 else (None, 1)
+            if info_i == 0:
+                il = np.tril_indices(len(inv), -1)
+                inv.T[il] = inv[il]  # dpotri fills the lower triangle; mirror it
+                vc = inv / n
+            else:  # pragma: no cover - positive eigenvalues but no Cholesky factor: fall back
+                vc = np.linalg.inv(info) / n
     except np.linalg.LinAlgError:  # pragma: no cover
         vc = None
     if vc is None:
@@ -865,7 +880,7 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
         vc = np.full((q, q), np.nan)
     se = np.sqrt(np.clip(np.diag(vc), 0, None))
     std, jac = _std_jacobian(x, spec)  # NaN only for negative variances (warned below)
-    std_se = np.sqrt(np.clip(np.einsum("ia,ab,ib->i", jac, vc, jac), 0, None))
+    std_se = np.sqrt(np.clip(((jac @ vc) * jac).sum(axis=1), 0, None))  # diag(J V J')
 
     items, factors = spec.items, spec.factors
     k = len(factors)
