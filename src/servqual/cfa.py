@@ -139,6 +139,22 @@ class _Spec:
         object.__setattr__(self, "rows_psi", nl + nt + np.arange(len(pp)))
         object.__setattr__(self, "psi_offdiag", gi != hi)
         object.__setattr__(self, "upper_index", np.triu_indices(len(self.items), 1))
+        # start values: each factor's items (marker first) as one padded gather for all factors
+        groups, singles = [], []
+        for f in range(len(self.factors)):
+            marker = [i for i, g in self.markers if g == f][0]
+            order = [marker] + [i for i in np.flatnonzero(self.lam_pattern[:, f]) if i != marker]
+            (groups if len(order) > 1 else singles).append((f, np.array(order)))
+        m = max((len(o) for _, o in groups), default=0)
+        gather = np.zeros((len(groups), m), dtype=int)
+        valid = np.zeros((len(groups), m), dtype=bool)
+        for j, (_, order) in enumerate(groups):
+            gather[j, : len(order)] = order
+            valid[j, : len(order)] = True
+        object.__setattr__(self, "start_groups", groups)
+        object.__setattr__(self, "start_singles", singles)
+        object.__setattr__(self, "start_gather", (gather[:, :, None], gather[:, None, :]))
+        object.__setattr__(self, "start_valid", (valid, valid[:, :, None] & valid[:, None, :]))
 
     @property
     def n_lam(self):
@@ -315,32 +331,22 @@ def _start(spec: _Spec, s_n: np.ndarray) -> np.ndarray:
     sd = np.sqrt(var)
     lam = np.zeros((p, k))
     psi = np.zeros((k, k))
-    groups = []
-    for f in range(k):
-        idx = np.flatnonzero(spec.lam_pattern[:, f])
-        marker = [i for i, g in spec.markers if g == f][0]
-        order = [marker] + [i for i in idx if i != marker]
-        if len(order) == 1:
-            lam[marker, f] = 1.0
-            psi[f, f] = var[marker]
-        else:
-            groups.append((f, np.array(order)))
+    for f, order in spec.start_singles:
+        lam[order[0], f] = 1.0
+        psi[f, f] = var[order[0]]
+    groups = spec.start_groups
     if groups:
-        m = max(len(o) for _, o in groups)
-        r_pad = np.zeros((len(groups), m, m))
-        for j, (_, order) in enumerate(groups):
-            r_pad[j, : len(order), : len(order)] = s_n[np.ix_(order, order)] / np.outer(sd[order], sd[order])
-        pad = np.zeros((len(groups), m), dtype=bool)
-        for j, (_, order) in enumerate(groups):
-            pad[j, len(order) :] = True
+        valid, valid2 = spec.start_valid
+        r_all = s_n / np.outer(sd, sd)
+        r_pad = np.where(valid2, r_all[spec.start_gather], 0.0)
         diag = np.einsum("gii->gi", r_pad)
-        diag[pad] = 1.0  # identity on the padding for the inverse
+        diag[~valid] = 1.0  # identity on the padding for the inverse
         try:
             smc = 1.0 - 1.0 / np.einsum("gii->gi", np.linalg.inv(r_pad))
         except np.linalg.LinAlgError:
-            smc = np.full((len(groups), m), 0.5)
+            smc = np.full(valid.shape, 0.5)
         diag[:] = np.clip(smc, 0.05, 0.95)
-        diag[pad] = 0.0  # zeros on the padding: its eigenvalues are 0, below each factor's leading one
+        diag[~valid] = 0.0  # zeros on the padding: its eigenvalues are 0, below each factor's leading one
         w, v = np.linalg.eigh(r_pad)
         for j, (f, order) in enumerate(groups):
             load = v[j, : len(order), -1] * np.sqrt(max(w[j, -1], 1e-3)) * sd[order]
