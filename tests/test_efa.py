@@ -329,3 +329,25 @@ def test_efa_one_factor_is_unrotated():
     res = efa(case.data, 1, rotation="oblimin")
     assert res.rotation == "none" and res.phi is None and list(res.loadings.columns) == ["MR1"]
     assert res.loadings["MR1"].sum() > 0
+
+
+def test_efa_tables_are_wrapped_once_and_fit_statistics_computed_on_access():
+    """The estimates come from efa(); each table is built on first access and then kept (the same
+    object again), and the fit statistics are computed on first access from R, the loadings and Phi."""
+    from servqual.efa import _fit_statistics
+
+    case = _load_case("holzinger")
+    res = efa(case.data, 3, rotation="oblimin")
+    assert "fit" not in res.__dict__ and "loadings" not in res.__dict__
+    first = res.loadings
+    assert res.loadings is first and res.structure is res.structure
+    r = np.corrcoef(case.data.to_numpy(), rowvar=False)
+    direct = _fit_statistics(r, res.loadings.to_numpy(), res.phi.to_numpy(), len(case.data))
+    assert_allclose(res.fit.to_numpy(), list(direct.values()), rtol=1e-10, atol=1e-12)
+    assert list(res.fit.index) == list(direct)
+    # renaming one table's index never renames another's (each gets its own view of the labels)
+    res.loadings.index.name = "item"
+    assert res.communalities.index.name is None and res.complexity.index.name is None
+    # orthogonal solutions: the structure matrix is the loadings table itself
+    vm = efa(case.data, 3, rotation="varimax")
+    assert vm.phi is None and vm.structure is vm.loadings

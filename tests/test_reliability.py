@@ -575,3 +575,20 @@ def test_item_analysis_decision_rules(ref_case):
         item_analysis(sufficient_stats(case.data, items))
     with pytest.raises(ValueError, match="groups_quantile"):
         item_analysis(case.data, items, groups_quantile=0.6)
+
+
+@pytest.mark.parametrize("n", [2, 3, 255, 256, 2800, 4096, 4097, 100_000])
+def test_bootstrap_blocks_cover_the_rows_in_power_of_two_pieces(n):
+    blocks = rel._boot_blocks(n)
+    assert blocks[0][0] == 0 and sum(size for _, size in blocks) == n
+    for (lo, size), (nxt, _) in zip(blocks, blocks[1:] + [(n, 0)]):
+        assert lo + size == nxt
+        assert size & (size - 1) == 0 and size <= rel._BOOT_BLOCK
+    # every draw of a block is a row of that block, each with the same probability
+    gen = np.random.default_rng(0)
+    for size in {s for _, s in blocks}:
+        draws = rel._uniform_pow2(gen, size, 40_000)
+        assert draws.min() >= 0 and draws.max() < size
+        if size >= 2:
+            freq = np.bincount(draws, minlength=size)
+            assert sps.chisquare(freq).pvalue > 1e-6
