@@ -568,6 +568,16 @@ def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations, logdet_s, prec
 # ---------------------------------------------------------------------------------------------
 # result
 # ---------------------------------------------------------------------------------------------
+def _table(key: str) -> functools.cached_property:
+    """A result table kept as columns in ``columns_[key]``, wrapped in a DataFrame on first access."""
+
+    def wrap(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_[key])
+
+    wrap.__name__ = wrap.__qualname__ = key
+    return functools.cached_property(wrap)
+
+
 @dataclass(frozen=True, repr=False, eq=False)
 class CFAResult(ResultMixin):
     """Result of :func:`cfa`.
@@ -621,25 +631,11 @@ class CFAResult(ResultMixin):
     columns_: dict = field(default_factory=dict, repr=False)
     title = "Confirmatory factor analysis (ML)"
 
-    @functools.cached_property
-    def fit(self) -> pd.DataFrame:
-        return pd.DataFrame(self.columns_["fit"])
-
-    @functools.cached_property
-    def loadings(self) -> pd.DataFrame:
-        return pd.DataFrame(self.columns_["loadings"])
-
-    @functools.cached_property
-    def residual_variances(self) -> pd.DataFrame:
-        return pd.DataFrame(self.columns_["residual_variances"])
-
-    @functools.cached_property
-    def r2(self) -> pd.DataFrame:
-        return pd.DataFrame(self.columns_["r2"])
-
-    @functools.cached_property
-    def parameters(self) -> pd.DataFrame:
-        return pd.DataFrame(self.columns_["parameters"])
+    fit = _table("fit")
+    loadings = _table("loadings")
+    residual_variances = _table("residual_variances")
+    r2 = _table("r2")
+    parameters = _table("parameters")
 
     def _square(self, m, names):
         return pd.DataFrame(m.copy(), index=list(names), columns=list(names))
