@@ -524,3 +524,43 @@ def test_plot_functions_need_their_inputs(kiosk):
         plots.ipa_plot(pd.DataFrame({"item": ["a"], "performance": [1.0]}))
     with pytest.raises(AnalysisError, match="better"):
         plots.kano_plot(pd.DataFrame({"feature": ["a"], "worse": [0.1]}))
+
+
+def _label_boxes(ax):
+    """The boxes of the point labels' texts (an annotation's own extent includes its leader line)."""
+    from matplotlib.text import Annotation, Text
+
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    return [Text.get_window_extent(a, renderer) for a in ax.texts if isinstance(a, Annotation)]
+
+
+def _overlapping_pairs(boxes):
+    return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+
+
+def test_ipa_and_kano_labels_do_not_overlap_on_the_bundled_data(kiosk, kano):
+    d, ins = kiosk
+    ax = plots.ipa_plot(sq.ipa(d.data, ins), instrument=ins, lang="zh")
+    boxes = _label_boxes(ax)
+    assert len(boxes) == len(sq.ipa(d.data, ins).table)
+    assert _overlapping_pairs(boxes) == []
+    ax = plots.kano_plot(kano, lang="en")
+    boxes = _label_boxes(ax)
+    assert len(boxes) == len(kano.table) and _overlapping_pairs(boxes) == []
+
+
+def test_crowded_points_get_separate_labels_with_leader_lines():
+    """Six attributes on almost the same spot (simulated; a known worst case): the labels are spread
+    around the cluster without overlapping, and those moved away from their point get a leader line."""
+    rng = np.random.default_rng(3)
+    tab = pd.DataFrame({"attribute": [f"a{i}" for i in range(12)],
+                        "importance": np.r_[5.0 + rng.normal(0, 0.01, 6), rng.uniform(3, 7, 6)],
+                        "performance": np.r_[4.0 + rng.normal(0, 0.01, 6), rng.uniform(3, 7, 6)]})
+    ax = plots.ipa_plot(tab, lang="en")
+    boxes = _label_boxes(ax)
+    assert len(boxes) == 12 and _overlapping_pairs(boxes) == []
+    from matplotlib.text import Annotation
+
+    moved = [a for a in ax.texts if isinstance(a, Annotation) and a.arrow_patch is not None]
+    assert moved  # at least one label of the cluster sits away from its point, joined by a line

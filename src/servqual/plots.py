@@ -508,6 +508,73 @@ def _legend_below(ax, created: bool, ncol: int, **kw):
     return ax.legend(handles, labs, loc="upper center", bbox_to_anchor=(0.5, -0.12), **opts)
 
 
+# candidate label positions around a point: direction (x, y) and text alignment, nearest first
+_LABEL_DIRECTIONS = [((1, 1), "left", "bottom"), ((-1, 1), "right", "bottom"), ((1, -1), "left", "top"),
+                     ((-1, -1), "right", "top"), ((0, 1), "center", "bottom"), ((0, -1), "center", "top"),
+                     ((1, 0), "left", "center"), ((-1, 0), "right", "center")]
+_LABEL_DISTANCES = (1.0, 2.0, 3.5, 5.5, 8.0)
+
+
+def _label_points(ax, xs, ys, texts, *, fontsize: float = 7.5, color=None, marker_pt: float = 3.5):
+    """Label scatter points so that labels neither overlap each other nor cover other points, where
+    there is room.
+
+    The figure's layout is computed first; then each label, in turn, tries positions around its point
+    (eight directions at growing distances, nearest first) and takes the first whose box overlaps no
+    label placed before, no other point and stays inside the axes; without such a position it takes
+    the one with the least overlap. A label placed away from its point gets a thin leader line.
+    Returns the annotations.
+    """
+    fig = ax.figure
+    fig.draw_without_rendering()  # the final layout (constrained layout moves the axes)
+    renderer = fig.canvas.get_renderer()
+    pts = ax.transData.transform(np.column_stack([xs, ys]))
+    px_per_pt = fig.dpi / 72.0
+    r = marker_pt * px_per_pt
+    frame = ax.get_window_extent(renderer)
+    dots = np.column_stack([pts[:, 0] - r, pts[:, 1] - r, pts[:, 0] + r, pts[:, 1] + r])
+    placed: list = []
+    out = []
+
+    def overlap(a, b) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    for i, (text, (px, py)) in enumerate(zip(texts, pts)):
+        if not np.isfinite(px) or not np.isfinite(py):
+            continue
+        probe = ax.annotate(text, (xs[i], ys[i]), xytext=(0, 0), textcoords="offset points", fontsize=fontsize)
+        ext = probe.get_window_extent(renderer)
+        w, h = ext.width, ext.height
+        probe.remove()
+        best = None
+        for dist in _LABEL_DISTANCES:
+            for (dx, dy), ha, va in _LABEL_DIRECTIONS:
+                ox, oy = dx * 4.0 * dist, dy * 3.0 * dist  # offset in points
+                ax0 = px + ox * px_per_pt - {"left": 0.0, "right": w, "center": w / 2}[ha]
+                ay0 = py + oy * px_per_pt - {"bottom": 0.0, "top": h, "center": h / 2}[va]
+                box = (ax0, ay0, ax0 + w, ay0 + h)
+                cost = sum(overlap(box, b) for b in placed)
+                cost += sum(overlap(box, d) for j, d in enumerate(dots) if j != i)
+                outside = (max(frame.x0 - box[0], 0) + max(box[2] - frame.x1, 0)) * h + \
+                          (max(frame.y0 - box[1], 0) + max(box[3] - frame.y1, 0)) * w
+                cost += outside
+                if best is None or cost < best[0]:
+                    best = (cost, (ox, oy), ha, va, box, dist)
+                if cost == 0:
+                    break
+            if best[0] == 0:
+                break
+        _, (ox, oy), ha, va, box, dist = best
+        arrow = None if dist <= 1.0 else {"arrowstyle": "-", "linewidth": 0.5, "color": PALETTE["grey"],
+                                          "shrinkA": 0, "shrinkB": 3}
+        out.append(ax.annotate(text, (xs[i], ys[i]), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
+                               fontsize=fontsize, color=color, zorder=4, arrowprops=arrow))
+        placed.append(box)
+    return out
+
+
 def _legend_ncol(labels, max_width: int = 110) -> int:
     k = len(labels)
     width = sum(_text_width(str(x)) + 6 for x in labels)
@@ -1273,7 +1340,8 @@ def ipa_plot(table, crosshair=None, *, instrument: Instrument | None = None, lab
     -------
     matplotlib.axes.Axes
         x = performance, y = importance; one point per attribute coloured by quadrant; the crosshair lines
-        and the quadrant names (in ``lang``) in the corners.
+        and the quadrant names (in ``lang``) in the corners. Labels are placed so that they overlap neither
+        each other nor other points where there is room; a label set away from its point gets a leader line.
     """
     lang = _check_lang(lang)
     tab = _result_table(table, "table")
@@ -1317,11 +1385,6 @@ def ipa_plot(table, crosshair=None, *, instrument: Instrument | None = None, lab
         if diagonal:
             lo_, hi_ = max(xlo, ylo), min(xhi, yhi)
             ax.plot([lo_, hi_], [lo_, hi_], color=PALETTE["grey"], linewidth=1, linestyle=":", zorder=1)
-        if label != "none":
-            for xi, yi, key in zip(perf, imp, tab[name_col]):
-                text = labels.item(key, label == "wording", label_width)
-                ax.annotate(text, (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=7.5,
-                            color=PALETTE["dark"], zorder=4)
         corners = {"concentrate_here": (0.02, 0.98, "left", "top"), "keep_up": (0.98, 0.98, "right", "top"),
                    "low_priority": (0.02, 0.02, "left", "bottom"), "possible_overkill": (0.98, 0.02, "right", "bottom")}
         for code, (xa, ya, ha, va) in corners.items():
@@ -1333,7 +1396,11 @@ def ipa_plot(table, crosshair=None, *, instrument: Instrument | None = None, lab
         _tidy(ax, None)
         _legend_below(ax, created, 4)
         _title(ax, title, _v("ipa", lang))
-    return _finish(ax, fam)
+        _finish(ax, fam)  # fonts first: the labels are placed on the final layout
+        if label != "none":
+            texts = [labels.item(key, label == "wording", label_width) for key in tab[name_col]]
+            _apply_fonts(_label_points(ax, perf, imp, texts, color=PALETTE["dark"]), fam)
+    return ax
 
 
 def radar_plot(scores, instrument: Instrument | None = None, by=None, *, score: str | None = None,
@@ -1483,7 +1550,8 @@ def kano_plot(table, *, crosshair=0.5, instrument: Instrument | None = None, lab
     -------
     matplotlib.axes.Axes
         One point per feature; quadrants named attractive (top left), one-dimensional (top right),
-        must-be (bottom right) and indifferent (bottom left), in ``lang``.
+        must-be (bottom right) and indifferent (bottom left), in ``lang``. Labels are placed as in
+        :func:`ipa_plot` (no overlaps where there is room, leader lines for labels set away).
     """
     lang = _check_lang(lang)
     tab = _result_table(table, "table")
@@ -1516,15 +1584,6 @@ def kano_plot(table, *, crosshair=0.5, instrument: Instrument | None = None, lab
         ax.axhline(y0, color=PALETTE["dark"], linestyle="--", linewidth=1, zorder=1)
         ax.set_xlim(0, max(1.0, float(np.nanmax(worse)) + 0.05))
         ax.set_ylim(0, max(1.0, float(np.nanmax(better)) + 0.05))
-        if label != "none":
-            texts = tab["text"].astype(str).tolist() if "text" in tab.columns and lang == "zh" else None
-            for i, (xi, yi, key) in enumerate(zip(worse, better, tab["feature"])):
-                if label == "wording":
-                    t = f"{key} {_shorten(texts[i], label_width)}" if texts else labels.item(key, True, label_width)
-                else:
-                    t = str(key)
-                ax.annotate(t, (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=7.5,
-                            color=PALETTE["dark"], zorder=4)
         corners = {"A": (0.02, 0.98, "left", "top"), "O": (0.98, 0.98, "right", "top"),
                    "I": (0.02, 0.02, "left", "bottom"), "M": (0.98, 0.02, "right", "bottom")}
         for code, (xa, ya, ha, va) in corners.items():
@@ -1536,7 +1595,18 @@ def kano_plot(table, *, crosshair=0.5, instrument: Instrument | None = None, lab
         _tidy(ax, None)
         _legend_below(ax, created, 6)
         _title(ax, title, _v("kano", lang))
-    return _finish(ax, fam)
+        _finish(ax, fam)  # fonts first: the labels are placed on the final layout
+        if label != "none":
+            texts = tab["text"].astype(str).tolist() if "text" in tab.columns and lang == "zh" else None
+            names = []
+            for i, key in enumerate(tab["feature"]):
+                if label == "wording":
+                    names.append(f"{key} {_shorten(texts[i], label_width)}" if texts
+                                 else labels.item(key, True, label_width))
+                else:
+                    names.append(str(key))
+            _apply_fonts(_label_points(ax, worse, better, names, color=PALETTE["dark"]), fam)
+    return ax
 
 
 # --------------------------------------------------------------------------------------------------
