@@ -137,6 +137,12 @@ def test_full_schema_blocks_kpis_hierarchy(tmp_path):
          ["target must look like"]),
         ("id: x\nscale: {min: 1, max: 7}\nattention_checks:\n  - {id: ac}\ndimensions:\n  - id: d\n    items: [a, b, c]\n",
          ["survey.yaml:4", "needs 'expected'"]),
+        ("id: x\nscale: {min: 1, max: 7}\nattention_checks:\n  - {id: ac, expected: 2, after: bb}\ndimensions:\n  - id: d\n"
+         "    items: [a, b, c]\n", ["survey.yaml:4", "'after: bb' names no dimension item", "did you mean 'b'"]),
+        ("id: x\nscale: {min: 1, max: 7}\nattention_checks:\n  - {id: ac, expected: 2, after: [a]}\ndimensions:\n  - id: d\n"
+         "    items: [a, b, c]\n", ["survey.yaml:4", "'after' must be the id of a dimension item"]),
+        ("id: x\nscale: {min: 1, max: 7}\noutcomes:\n  - {id: sat, after: a}\ndimensions:\n  - id: d\n    items: [a, b, c]\n",
+         ["survey.yaml:4", "unknown key 'after'"]),
         ("id: x\nscale: {min: 1, max: 7}\ndimensions:\n  - id: d\n    items: [a, b, c]\n    weight: 3\n", ["survey.yaml:6", "unknown key 'weight'"]),
         ("id: x\nscale: {min: 1, max: 7}\ndimension:\n  - id: d\n", ["unknown top-level key 'dimension'", "'dimensions' must be a non-empty list"]),
         ("scale: {min: 1, max: 7}\ndimensions:\n  - id: d\n    items: [a, b, c]\n", ["needs an 'id'"]),

@@ -515,3 +515,25 @@ def test_minimal_questionnaire_without_wording_converts_with_pyxform(tmp_path):
     assert {"a01", "a02", "a03"} <= names
     assert langs == {"Chinese (zh)", "English (en)"}
     assert "a02" in texts["English (en)"]  # a question without wording is labelled by its column
+
+
+def test_attention_check_is_placed_after_the_item_it_names(tmp_path):
+    text = (
+        "id: placed\nscale: {min: 1, max: 5}\n"
+        "attention_checks:\n"
+        "  - {id: chk, expected: 2, after: b2, text: {zh: 本题请选择“不同意”, en: Please choose 'disagree' here}}\n"
+        "dimensions:\n"
+        "  - id: a\n    items:\n      - {id: a1, text: {zh: 甲一, en: Alpha one}}\n      - {id: a2, text: {zh: 甲二, en: Alpha two}}\n"
+        "  - id: b\n    items:\n      - {id: b1, text: {zh: 乙一, en: Beta one}}\n      - {id: b2, text: {zh: 乙二, en: Beta two}}\n"
+        "      - {id: b3, text: {zh: 乙三, en: Beta three}}\n"
+    )
+    path = tmp_path / "placed.yaml"
+    path.write_text(text, encoding="utf-8")
+    inst = sq.load_instrument(path)
+    assert inst.attention_checks[0].after == "b2"
+    for lang, (before, chk, after) in {"en": ("Beta two", "Please choose", "Beta three"),
+                                       "zh": ("乙二", "本题请选择", "乙三")}.items():
+        out = render_questionnaire(inst, lang=lang, format="md")
+        assert out.index(before) < out.index(chk) < out.index(after)
+    names = list(xlsform(inst)["survey"]["name"])
+    assert names.index("b2") + 1 == names.index("chk")

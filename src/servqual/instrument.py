@@ -23,6 +23,7 @@ YAML is parsed with a safe loader: a file can never execute code.
 
 from __future__ import annotations
 
+import difflib
 import html
 import io
 import operator
@@ -199,6 +200,7 @@ class Item:
     role: str = "item"  # item | outcome | attention
     kind: str | None = None  # outcome kind
     expected: tuple = ()  # attention check: accepted answers
+    after: str | None = None  # attention check: shown right after this dimension item (default: mid-block)
     line: int = 0
 
     def column(self, block: str | None = None) -> str | None:
@@ -893,6 +895,8 @@ def _build(spec: dict, source: str, stacklevel: int = 4) -> Instrument:
             return None
         ln = _line(it) or line
         allowed = {"id", "text", "reverse", "scale", "columns", "column", "kind", "expected", "note", "label", "source"}
+        if role == "attention":
+            allowed = allowed | {"after"}
         for k in it:
             if k not in allowed:
                 pr.err(_line(it, k), f"{what} {it.get('id')!r}: unknown key {k!r}; allowed: {', '.join(sorted(allowed))}")
@@ -943,11 +947,15 @@ def _build(spec: dict, source: str, stacklevel: int = 4) -> Instrument:
                 for x in expected:
                     if not _num(x) or (sc_ is not None and not (sc_.min <= x <= sc_.max)):
                         pr.err(_line(it, "expected"), f"attention check {iid_!r}: expected answer {x!r} is not on its scale")
+        after = it.get("after")
+        if after is not None and not isinstance(after, str):
+            pr.err(_line(it, "after"), f"attention check {iid_!r}: 'after' must be the id of a dimension item, got {after!r}")
+            after = None
         if iid_ is None:
             return None
         return Item(
             id=iid_, text=_text(it.get("text"), pr, ln, f"{what} {iid_} text"), dimension=dim_id, reverse=rev,
-            scale=iscale, columns=tuple(cols), role=role, kind=kind, expected=expected, line=ln,
+            scale=iscale, columns=tuple(cols), role=role, kind=kind, expected=expected, after=after, line=ln,
         )
 
     # dimensions
@@ -1003,6 +1011,12 @@ def _build(spec: dict, source: str, stacklevel: int = 4) -> Instrument:
 
     outcomes = parse_list("outcomes", "outcome", "outcome")
     checks = parse_list("attention_checks", "attention", "attention check")
+    dim_item_ids = {it.id for d in dims for it in d.items}
+    for chk in checks:
+        if chk.after is not None and chk.after not in dim_item_ids:
+            near = difflib.get_close_matches(chk.after, sorted(dim_item_ids), n=1)
+            pr.err(chk.line, f"attention check {chk.id!r}: 'after: {chk.after}' names no dimension item"
+                   + (f"; did you mean {near[0]!r}?" if near else "; give the id of the item it should follow"))
 
     # KPIs
     kpis = []

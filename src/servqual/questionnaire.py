@@ -275,9 +275,15 @@ def _layout(inst: Instrument) -> list:
             item_sections.append(target)
         n_groups, k = len(target.groups), len(checks)
         for j, chk in enumerate(checks):
-            g = target.groups[min(n_groups - 1, ((j + 1) * n_groups) // (k + 1))]
-            pos = (len(g.questions) + 1) // 2
-            g.questions.insert(pos, _scale_question(chk.column(), chk.text, "attention", inst.scale_of(chk), chk))
+            q = _scale_question(chk.column(), chk.text, "attention", inst.scale_of(chk), chk)
+            # right after the item named by 'after'; otherwise spread over the block, mid-dimension
+            spot = next(((g, i + 1) for g in target.groups for i, other in enumerate(g.questions)
+                         if chk.after is not None and other.role == "item" and getattr(other.obj, "id", None) == chk.after),
+                        None)
+            if spot is None:
+                g = target.groups[min(n_groups - 1, ((j + 1) * n_groups) // (k + 1))]
+                spot = (g, (len(g.questions) + 1) // 2)
+            spot[0].questions.insert(spot[1], q)
     sections.extend(item_sections)
     if inst.kano_features:
         g = _Group(id="kano", title=Text())
@@ -375,13 +381,13 @@ def render_questionnaire(instrument, lang: str = "zh", format: str = "md", *, sh
     Returns
     -------
     str
-        Title, version, instructions; one part per block (SERVQUAL expectation / perception /
-        importance ...) with the block's instruction, questions grouped by dimension, the scale points as
-        tick-box columns headed by their labels; attention checks placed among the analysis block's items
-        as ordinary questions; Kano feature pairs; outcome questions; background (segment) fields; and,
-        only when the questionnaire declares PII columns, an optional contact section kept apart from the
-        questions. Objective KPIs, the respondent id and the completion time are recorded, not asked, so
-        they are not printed. Reverse-keyed items and expected answers are never marked.
+        Title, version, instructions; one part per block (SERVQUAL expectation / perception / importance ...)
+        with the block's instruction, questions grouped by dimension, the scale points as tick-box columns
+        headed by their labels; attention checks placed among the analysis block's items (right after the item
+        named by ``after``) as ordinary questions; Kano feature pairs; outcome questions; background (segment)
+        fields; and, only when the questionnaire declares PII columns, an optional contact section kept apart
+        from the questions. Objective KPIs, the respondent id and the completion time are recorded, not asked,
+        so they are not printed. Reverse-keyed items and expected answers are never marked.
 
     Notes
     -----
@@ -885,15 +891,15 @@ def xlsform(instrument, *, required: bool = True, enforce_attention: bool = Fals
     -----
     Layout (every question's ``name`` is its data column): ``start`` / ``end`` timestamps and a
     ``calculate`` for the duration column (seconds or minutes between them) when one is declared; the
-    respondent id as ``calculate`` ``once(uuid())``; a note with the instructions; one group per block
-    (SERVQUAL expectation / perception / importance ...) opening with the block's instruction, and inside
-    it one ``field-list`` group per dimension with ``select_one`` questions (one choice list per
-    scale, appearance ``likert``); attention checks among the analysis block's items; continuous items
-    as ``decimal`` with a range ``constraint``; Kano pairs as ``select_one`` on the Kano answer codes;
-    outcomes; segments as ``text``; objective KPIs as ``decimal`` with unit, direction and target in
-    the hint (recorded by staff); PII as optional ``text`` in a last contact group. Both label languages
-    are always written (a text missing in one language falls back to the other);
-    ``default_language`` is the instrument's first language.
+    respondent id as ``calculate`` ``once(uuid())``; a note with the instructions; one group per block (SERVQUAL
+    expectation / perception / importance ...) opening with the block's instruction, and inside it one
+    ``field-list`` group per dimension with ``select_one`` questions (one choice list per scale, appearance
+    ``likert``); attention checks among the analysis block's items (right after the item named by ``after``);
+    continuous items as ``decimal`` with a range ``constraint``; Kano pairs as ``select_one`` on the Kano answer
+    codes; outcomes; segments as ``text``; objective KPIs as ``decimal`` with unit, direction and target in the
+    hint (recorded by staff); PII as optional ``text`` in a last contact group. Both label languages are always
+    written (a text missing in one language falls back to the other); ``default_language`` is the instrument's
+    first language.
 
     Examples
     --------
