@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import warnings
 
-import numpy as np
-import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 

@@ -19,7 +19,7 @@ from numpy.testing import assert_allclose  # noqa: E402
 import servqual  # noqa: E402
 from servqual.instrument import Text  # noqa: E402
 from servqual.reliability import cronbach_alpha  # noqa: E402
-from servqual.report import Figure, Report, ReportError, Section, Table, neutralise_cell  # noqa: E402
+from servqual.report import Figure, Report, ReportError, Section, neutralise_cell  # noqa: E402
 
 docx = pytest.importorskip("docx")
 openpyxl = pytest.importorskip("openpyxl")
