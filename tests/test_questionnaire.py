@@ -524,6 +524,7 @@ def test_attention_check_is_placed_after_the_item_it_names(tmp_path):
         "  - {id: chk, expected: 2, after: b2, text: {zh: 本题请选择“不同意”, en: Please choose 'disagree' here}}\n"
         "dimensions:\n"
         "  - id: a\n    items:\n      - {id: a1, text: {zh: 甲一, en: Alpha one}}\n      - {id: a2, text: {zh: 甲二, en: Alpha two}}\n"
+        "      - {id: a3, text: {zh: 甲三, en: Alpha three}}\n"
         "  - id: b\n    items:\n      - {id: b1, text: {zh: 乙一, en: Beta one}}\n      - {id: b2, text: {zh: 乙二, en: Beta two}}\n"
         "      - {id: b3, text: {zh: 乙三, en: Beta three}}\n"
     )
