@@ -326,14 +326,23 @@ def _run_cell(key, fn_factory, data, quick, measure_memory=True) -> dict:
         reps = 1
     warm = n <= 200_000
     ours_t, peer_t = [], []
-    try:
-        if warm:
-            ours()
-    except ModuleNotFoundError as e:
-        cell["status"] = f"not available ({e})"
-        return cell
-    except Exception as e:  # a function still under construction must not stop the run
-        cell["status"] = f"servqual failed: {type(e).__name__}: {e}"[:300]
+
+    def run_ours(timed: bool) -> str | None:
+        """Call servqual once; a failure (a function still under construction) ends the cell, not the run."""
+        try:
+            if timed:
+                ours_t.append(_time_once(ours))
+            else:
+                ours()
+        except ModuleNotFoundError as e:
+            return f"not available ({e})"
+        except Exception as e:
+            return f"servqual failed: {type(e).__name__}: {e}"[:300]
+        return None
+
+    failed = run_ours(timed=False) if warm else None
+    if failed:
+        cell["status"] = failed
         return cell
     peer_ok = peer is not None
     if peer_ok and warm and key != "alpha_boot":
@@ -343,7 +352,10 @@ def _run_cell(key, fn_factory, data, quick, measure_memory=True) -> dict:
             cell["peer_status"] = f"peer failed: {type(e).__name__}: {e}"[:300]
             peer_ok = False
     for _ in range(reps):
-        ours_t.append(_time_once(ours))
+        failed = run_ours(timed=True)
+        if failed:
+            cell["status"] = failed
+            return cell
         if peer_ok:
             try:
                 peer_t.append(_time_once(peer))

@@ -277,9 +277,10 @@ def _layout(inst: Instrument) -> list:
         for j, chk in enumerate(checks):
             q = _scale_question(chk.column(), chk.text, "attention", inst.scale_of(chk), chk)
             # right after the item named by 'after'; otherwise spread over the block, mid-dimension
-            spot = next(((g, i + 1) for g in target.groups for i, other in enumerate(g.questions)
-                         if chk.after is not None and other.role == "item" and getattr(other.obj, "id", None) == chk.after),
-                        None)
+            spot = None
+            if chk.after is not None:
+                spot = next(((g, i + 1) for g in target.groups for i, other in enumerate(g.questions)
+                             if other.role == "item" and other.obj.id == chk.after), None)
             if spot is None:
                 g = target.groups[min(n_groups - 1, ((j + 1) * n_groups) // (k + 1))]
                 spot = (g, (len(g.questions) + 1) // 2)
