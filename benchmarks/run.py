@@ -8,9 +8,9 @@ One run times, at N = 250, 2,800, 100,000 and 1,000,000 rows of a simulated 22-i
   Python loop over ``pingouin.cronbach_alpha`` (at large N only part of the loop is timed and the time
   is extrapolated linearly; the table says so);
 * KMO: ``servqual.kmo`` against ``factor_analyzer.calculate_kmo``;
-* EFA (minres, 5 factors, oblimin and varimax): ``servqual.efa.efa`` against
+* EFA (minres, 5 factors, oblimin and varimax): ``servqual.psychometrics.efa.efa`` against
   ``factor_analyzer.FactorAnalyzer``;
-* CFA (ML, 5 correlated factors): ``servqual.cfa.cfa`` against ``semopy.Model.fit`` + ``semopy.calc_stats``;
+* CFA (ML, 5 correlated factors): ``servqual.psychometrics.cfa.cfa`` against ``semopy.Model.fit`` + ``semopy.calc_stats``;
 * the whole ``servqual.measurement_report`` on the data frame (reading the file excluded), with its
   peak memory against the size of the data.
 
@@ -192,7 +192,7 @@ def _pingouin_resamples(n: int, quick: bool) -> int:
 def bench_alpha_boot(data: pd.DataFrame, quick: bool):
     import pingouin as pg
 
-    from servqual.reliability import cronbach_alpha
+    from servqual.psychometrics.reliability import cronbach_alpha
 
     n = len(data)
     b_timed = min(N_BOOT, _pingouin_resamples(n, quick))
@@ -215,7 +215,7 @@ def bench_alpha_boot(data: pd.DataFrame, quick: bool):
 def bench_kmo(data: pd.DataFrame, quick: bool):
     from factor_analyzer import calculate_kmo
 
-    from servqual.adequacy import kmo
+    from servqual.psychometrics.adequacy import kmo
 
     return (lambda: kmo(data)), (lambda: calculate_kmo(data)), 1.0, ""
 
@@ -274,8 +274,8 @@ def bench_pipeline(data: pd.DataFrame, quick: bool):
 def bench_pipeline_parts(data: pd.DataFrame, quick: bool):
     """The parts of the measurement report that need no factor model: alpha (whole instrument and each
     dimension, Feldt CI), item analysis of each dimension, KMO and Bartlett."""
-    from servqual.adequacy import bartlett, kmo
-    from servqual.reliability import cronbach_alpha, item_analysis
+    from servqual.psychometrics.adequacy import bartlett, kmo
+    from servqual.psychometrics.reliability import cronbach_alpha, item_analysis
 
     model = servqual_model()
     cols = servqual_columns()

@@ -8,9 +8,9 @@ import pytest
 from conftest import SLUGS
 from numpy.testing import assert_allclose
 
-from servqual.adequacy import EigenvaluesResult, bartlett, eigenvalues, kmo
+from servqual.psychometrics.adequacy import EigenvaluesResult, bartlett, eigenvalues, kmo
 from servqual.exceptions import AnalysisError
-from servqual.stats import sufficient_stats
+from servqual.psychometrics.stats import sufficient_stats
 
 ATOL = 1e-6
 

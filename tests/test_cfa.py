@@ -11,9 +11,9 @@ import pytest
 from conftest import SLUGS, _load_case, rmat
 from numpy.testing import assert_allclose
 
-from servqual.cfa import CFAResult, cfa, parse_model
+from servqual.psychometrics.cfa import CFAResult, cfa, parse_model
 from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
-from servqual.stats import sufficient_stats
+from servqual.psychometrics.stats import sufficient_stats
 
 TOL = 1e-4  # iterative estimates (lavaan stops at its own tolerance; the brief allows 1e-3)
 RTOL_LARGE = 1e-6  # chi2, AIC, BIC, log-likelihood

@@ -17,7 +17,7 @@ from servqual.cli import main
 @pytest.fixture
 def survey_and_data(tmp_path):
     """A copy of the bundled kiosk questionnaire and data (so nothing bundled is touched)."""
-    from servqual.datasets import _resolve_survey
+    from servqual._resources import resolve_survey as _resolve_survey
 
     s = tmp_path / "kiosk.yaml"
     shutil.copy(_resolve_survey("kiosk"), s)
@@ -145,7 +145,7 @@ def test_weights_command_on_matrix_and_survey(tmp_path, capsys):
     import json
 
     doc = json.loads(out.read_text(encoding="utf-8"))
-    from servqual.weights import entropy_weights
+    from servqual.decision.weights import entropy_weights
 
     x = pd.read_csv(d, index_col="centre")
     expected = entropy_weights(x, directions={"response_hours": "lower_is_better"})

@@ -11,7 +11,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from servqual.compare import (
+from servqual.service.compare import (
     CompareResult,
     compare_groups,
     compare_waves,
@@ -20,9 +20,9 @@ from servqual.compare import (
     nps,
     satisfaction_index,
 )
-from servqual.datasets import dataset_path
+from servqual.survey.datasets import dataset_path
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.instrument import Instrument, load_instrument
+from servqual.survey.instrument import Instrument, load_instrument
 
 DIMS = ["usefulness", "fun", "control", "economy", "personalization", "convenience", "security", "tangibles"]
 

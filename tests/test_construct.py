@@ -11,8 +11,8 @@ import pytest
 from conftest import SLUGS, _load_case, rmat
 from numpy.testing import assert_allclose
 
-from servqual.cfa import cfa
-from servqual.construct import _bootstrap, _htmt_pairs, construct_validity, fornell_larcker, htmt, htmt_matrix
+from servqual.psychometrics.cfa import cfa
+from servqual.psychometrics.construct import _bootstrap, _htmt_pairs, construct_validity, fornell_larcker, htmt, htmt_matrix
 from servqual.exceptions import AnalysisError, ServqualWarning
 
 CLOSED = 1e-6  # closed form from the reference loadings / the data
@@ -187,7 +187,7 @@ def test_htmt_errors():
 
 
 def test_htmt_from_sufficient_statistics_equals_semtools():
-    from servqual.stats import sufficient_stats
+    from servqual.psychometrics.stats import sufficient_stats
 
     case = _load_case("corp_rep")
     st = sufficient_stats(case.data)

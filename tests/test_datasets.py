@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import servqual as sq
-from servqual.datasets import _resolve_survey
+from servqual._resources import resolve_survey as _resolve_survey
 from servqual.exceptions import InstrumentWarning
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,6 +29,6 @@ def test_factor_analyzer_fits_with_the_pinned_scikit_learn():
 
 
 def test_cjk_font_is_installed():
-    from servqual.plots import cjk_font_path
+    from servqual.reporting.plots import cjk_font_path
 
     assert cjk_font_path() is not None

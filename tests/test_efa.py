@@ -12,9 +12,9 @@ from conftest import SLUGS, _load_case, rmat
 from numpy.testing import assert_allclose
 from scipy.optimize import linear_sum_assignment
 
-from servqual.efa import EFAResult, efa, harman_single_factor, parallel_analysis
+from servqual.psychometrics.efa import EFAResult, efa, harman_single_factor, parallel_analysis
 from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning
-from servqual.stats import sufficient_stats
+from servqual.psychometrics.stats import sufficient_stats
 
 METHODS = ["minres", "ml"]
 ROTATIONS = ["none", "varimax", "promax", "oblimin"]
@@ -210,7 +210,7 @@ def test_parallel_observed_eigenvalues_match_psych_fa_parallel(slug, name):
 def test_parallel_counts_match_psych_fa_parallel(slug, name):
     p = _load_case(slug).ref["sets"][name]["parallel"]
     res = _parallel(slug, name)
-    from servqual.efa import _leading_count
+    from servqual.psychometrics.efa import _leading_count
 
     # the decision rule: with R's own thresholds our observed eigenvalues give R's counts
     assert _leading_count(res.fa_values, np.asarray(p["fa_sim_q95"])) == p["nfact"]
@@ -334,7 +334,7 @@ def test_efa_one_factor_is_unrotated():
 def test_efa_tables_are_wrapped_once_and_fit_statistics_computed_on_access():
     """The estimates come from efa(); each table is built on first access and then kept (the same
     object again), and the fit statistics are computed on first access from R, the loadings and Phi."""
-    from servqual.efa import _fit_statistics
+    from servqual.psychometrics.efa import _fit_statistics
 
     case = _load_case("holzinger")
     res = efa(case.data, 3, rotation="oblimin")

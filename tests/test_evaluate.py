@@ -10,11 +10,11 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from servqual.evaluate import (
+from servqual.decision.evaluate import (
     FUZZY_OPERATORS, composite_index, fuzzy_evaluation, grey_relational, membership_matrix, rank_stability, topsis,
 )
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.weights import ahp_hierarchy, critic_weights, entropy_weights, pairwise_matrix
+from servqual.decision.weights import ahp_hierarchy, critic_weights, entropy_weights, pairwise_matrix
 
 # Hwang & Yoon (1981), Multiple Attribute Decision Making, pp. 128-134: fighter aircraft, weights
 # (0.2, 0.1, 0.1, 0.1, 0.2, 0.3), acquisition cost is the cost attribute; printed relative closeness

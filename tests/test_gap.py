@@ -14,10 +14,10 @@ from numpy.testing import assert_allclose
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from servqual.datasets import dataset_path
+from servqual.survey.datasets import dataset_path
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.gap import GapResult, gap_analysis, holm, zone_of_tolerance
-from servqual.instrument import Instrument, load_instrument
+from servqual.service.gap import GapResult, gap_analysis, holm, zone_of_tolerance
+from servqual.survey.instrument import Instrument, load_instrument
 
 DIMS = ["usefulness", "fun", "control", "economy", "personalization", "convenience", "security", "tangibles"]
 
@@ -75,7 +75,7 @@ def test_kiosk_instrument_loads_without_warning_and_maps_every_column():
 
 
 def test_gap_accepts_read_responses_output(inst):
-    from servqual.io import read_responses
+    from servqual.survey.io import read_responses
 
     r = read_responses(dataset_path("kiosk"), inst)
     sample = r.data[r.data["in_authors_analysis_sample"] == 1]

@@ -230,11 +230,11 @@ def test_errors_argument_is_checked(tmp_path, inst):
 
 
 def test_odk_group_path_headers_are_renamed_and_logged(tmp_path):
-    from servqual.questionnaire import xlsform_export_names
+    from servqual.survey.forms import xlsform_export_names
 
     inst = sq.load_instrument("servqual22")
     names = xlsform_export_names(inst)
-    tmpl = __import__("servqual.questionnaire", fromlist=["response_template"]).response_template(inst)
+    tmpl = sq.response_template(inst)
     cols = list(tmpl.columns)
     # an export whose item columns carry ODK Central group paths
     long = {v: k for k, v in names.items() if "-" in k}

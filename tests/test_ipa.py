@@ -10,10 +10,10 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from servqual.datasets import dataset_path
+from servqual.survey.datasets import dataset_path
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.instrument import Instrument, load_instrument
-from servqual.ipa import QUADRANTS, IPAResult, ipa
+from servqual.survey.instrument import Instrument, load_instrument
+from servqual.service.ipa import QUADRANTS, IPAResult, ipa
 
 IMP = [f"ipa{j:02d}_imp" for j in range(1, 25)]
 SAT = [f"ipa{j:02d}_sat" for j in range(1, 25)]

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from servqual.datasets import dataset_path
+from servqual.survey.datasets import dataset_path
 from servqual.exceptions import AnalysisError
-from servqual.instrument import Instrument, load_instrument
-from servqual.kano import KANO_TABLE, KanoResult, kano, kano_category
+from servqual.survey.instrument import Instrument, load_instrument
+from servqual.service.kano import KANO_TABLE, KanoResult, kano, kano_category
 
 ANS = ["like", "must_be", "neutral", "live_with", "dislike"]
 

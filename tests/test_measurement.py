@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 
 import servqual as sq
 from servqual.cli import main
-from servqual.measurement import RESULTS_KEYS
+from servqual.psychometrics.measurement import RESULTS_KEYS
 
 # data set -> (bundled name, reference slug, block, row filter)
 CASES = {

@@ -10,7 +10,7 @@ from conftest import SLUGS, _load_case, rmat
 from numpy.testing import assert_allclose
 
 from servqual.exceptions import AnalysisError, HeywoodWarning, ServqualWarning
-from servqual.omega import OmegaResult, omega, omega_total
+from servqual.psychometrics.omega import OmegaResult, omega, omega_total
 
 TOL = 1e-3
 # kiosk_expectation/economy is an improper (Heywood) three-item solution: the uniqueness of sq10_exp sits

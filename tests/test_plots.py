@@ -232,7 +232,7 @@ def test_scree_plot_from_arrays(kiosk, lang):
 
 
 def test_scree_plot_from_parallel_analysis(kiosk):
-    efa = pytest.importorskip("servqual.efa")
+    efa = pytest.importorskip("servqual.psychometrics.efa")
     d, ins = kiosk
     pa = efa.parallel_analysis(d.data, list(ins.columns().values()), seed=1)
     ax = plots.scree_plot(pa, lang="zh")
@@ -257,7 +257,7 @@ def _loadings(kiosk):
     d, ins = kiosk
     cols = list(ins.columns().values())
     try:
-        from servqual.efa import efa
+        from servqual.psychometrics.efa import efa
     except ImportError:  # pragma: no cover - the EFA module is optional here
         from factor_analyzer import FactorAnalyzer
 
@@ -415,7 +415,7 @@ def test_kano_plot_on_kiosk_kano(kano, lang):
     assert (xy[:, 0] >= 0).all()  # |worse|
     np.testing.assert_allclose(sorted(xy[:, 0]), sorted(res.table["worse"].abs()))
     names = [t.get_text() for t in ax.figure.legends[0].get_texts()]
-    from servqual.kano import KANO_CATEGORIES
+    from servqual.service.kano import KANO_CATEGORIES
 
     expected = [f"{c} {KANO_CATEGORIES[c][0 if lang == 'zh' else 1]}" for c in "AOMIRQ" if c in set(res.table["category"])]
     assert names == expected

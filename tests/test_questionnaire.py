@@ -13,7 +13,7 @@ import pytest
 
 import servqual as sq
 from servqual.exceptions import InstrumentWarning
-from servqual.questionnaire import (
+from servqual.survey.forms import (
     CODEBOOK_COLUMNS,
     codebook,
     render_questionnaire,

@@ -12,10 +12,10 @@ from conftest import ORACLE_MODELS, SLUGS
 from numpy.testing import assert_allclose
 from scipy import stats as sps
 
-import servqual.reliability as rel
+import servqual.psychometrics.reliability as rel
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.reliability import AlphaResult, SplitHalfResult, cronbach_alpha, guttman_lambdas, item_analysis, split_half
-from servqual.stats import sufficient_stats
+from servqual.psychometrics.reliability import AlphaResult, SplitHalfResult, cronbach_alpha, guttman_lambdas, item_analysis, split_half
+from servqual.psychometrics.stats import sufficient_stats
 
 ATOL = 1e-6
 

@@ -17,9 +17,9 @@ import pytest  # noqa: E402
 from numpy.testing import assert_allclose  # noqa: E402
 
 import servqual  # noqa: E402
-from servqual.instrument import Text  # noqa: E402
-from servqual.reliability import cronbach_alpha  # noqa: E402
-from servqual.report import Figure, Report, ReportError, Section, neutralise_cell  # noqa: E402
+from servqual.survey.instrument import Text  # noqa: E402
+from servqual.psychometrics.reliability import cronbach_alpha  # noqa: E402
+from servqual.reporting.report import Figure, Report, ReportError, Section, neutralise_cell  # noqa: E402
 
 docx = pytest.importorskip("docx")
 openpyxl = pytest.importorskip("openpyxl")

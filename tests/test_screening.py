@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import servqual as sq
-from servqual.screening import irv, longstring, mahalanobis
+from servqual.survey.screening import irv, longstring, mahalanobis
 
 SPEC = {
     "id": "screen_test",

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-import servqual.stats as stats
+import servqual.psychometrics.stats as stats
 from servqual.exceptions import AnalysisError
-from servqual.stats import sufficient_stats
+from servqual.psychometrics.stats import sufficient_stats
 
 
 def _likert(n, k, seed=0):

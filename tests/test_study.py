@@ -18,12 +18,12 @@ from numpy.testing import assert_allclose
 
 import servqual as sq
 from servqual.exceptions import AnalysisError
-from servqual.gap import gap_analysis
-from servqual.instrument import Text
-from servqual.measurement import RESULTS_KEYS
-from servqual.reliability import cronbach_alpha
-from servqual.report import ReportError, Section
-from servqual.study import STUDY_SECTIONS, _fit_table, _Study, run_study, study_report
+from servqual.service.gap import gap_analysis
+from servqual.survey.instrument import Text
+from servqual.psychometrics.measurement import RESULTS_KEYS
+from servqual.psychometrics.reliability import cronbach_alpha
+from servqual.reporting.report import ReportError, Section
+from servqual.reporting.study import STUDY_SECTIONS, _fit_table, _Study, run_study, study_report
 
 docx = pytest.importorskip("docx")
 openpyxl = pytest.importorskip("openpyxl")
@@ -291,7 +291,7 @@ def test_pii_column_never_appears_in_any_output(tmp_path):
     raw = pd.concat([raw.iloc[:, :1], pd.DataFrame({"phone": phones}), raw.iloc[:, 1:]], axis=1)
     data = tmp_path / "kiosk_with_contacts.csv"
     raw.to_csv(data, index=False)
-    spec = yaml.safe_load(sq.datasets._resolve_survey("kiosk").read_text(encoding="utf-8"))
+    spec = yaml.safe_load(sq._resources.resolve_survey("kiosk").read_text(encoding="utf-8"))
     spec["pii"] = ["phone"]
     survey = tmp_path / "kiosk_pii.yaml"
     survey.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")

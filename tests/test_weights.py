@@ -14,7 +14,7 @@ import statsmodels.api as sm
 from numpy.testing import assert_allclose
 
 from servqual.exceptions import AnalysisError, DataReadError, ServqualWarning
-from servqual.weights import (
+from servqual.decision.weights import (
     RI_TABLES, AHPResult, ahp, ahp_form, ahp_group, ahp_hierarchy, ahp_inconsistency, combine_weights, critic_weights,
     cv_weights, derived_importance, entropy_weights, fuzzy_ahp, objective_weights, pairwise_matrix, pca_weights,
     random_index, read_ahp_form, read_pairwise_matrix, regression_weights, relative_weights, sd_weights,

@@ -7,9 +7,9 @@ and report.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
 
-from .datasets import dataset_path, dataset_readme, list_datasets, list_surveys, load_dataset, read_dataset
+from .survey.datasets import dataset_path, dataset_readme, list_datasets, list_surveys, load_dataset, read_dataset
 from .exceptions import (
     AnalysisError,
     ConvergenceError,
@@ -22,23 +22,22 @@ from .exceptions import (
     ServqualError,
     ServqualWarning,
 )
-from .instrument import Instrument, load_instrument
-from .io import Responses, read_responses, validate_responses
-from .screening import screen
-from .stats import SufficientStats, sufficient_stats
-from . import adequacy, compare, evaluate, gap, questionnaire, reliability, report, weights  # noqa: E402
-from .adequacy import bartlett, eigenvalues, kmo
-from .compare import compare_groups, compare_waves, dimension_scores, kpi_attainment, nps, satisfaction_index
-from .evaluate import composite_index, fuzzy_evaluation, grey_relational, membership_matrix, rank_stability, topsis
-from .gap import gap_analysis, zone_of_tolerance
-from .cfa import cfa
-from .construct import construct_validity, fornell_larcker, htmt, htmt_matrix
-from .ipa import ipa
-from .kano import kano, kano_category
-from .efa import efa, harman_single_factor, parallel_analysis
-from .measurement import measurement_report
-from .omega import omega, omega_total
-from .questionnaire import (
+from .survey.instrument import Instrument, load_instrument
+from .survey.io import Responses, read_responses, validate_responses
+from .survey.screening import screen
+from .psychometrics.stats import SufficientStats, sufficient_stats
+from .psychometrics.adequacy import bartlett, eigenvalues, kmo
+from .service.compare import compare_groups, compare_waves, dimension_scores, kpi_attainment, nps, satisfaction_index
+from .decision.evaluate import composite_index, fuzzy_evaluation, grey_relational, membership_matrix, rank_stability, topsis
+from .service.gap import gap_analysis, zone_of_tolerance
+from .psychometrics.cfa import cfa
+from .psychometrics.construct import construct_validity, fornell_larcker, htmt, htmt_matrix
+from .service.ipa import ipa
+from .service.kano import kano, kano_category
+from .psychometrics.efa import efa, harman_single_factor, parallel_analysis
+from .psychometrics.measurement import measurement_report
+from .psychometrics.omega import omega, omega_total
+from .survey.forms import (
     codebook,
     render_questionnaire,
     response_template,
@@ -48,9 +47,9 @@ from .questionnaire import (
     write_xlsform,
     xlsform,
 )
-from .reliability import cronbach_alpha, guttman_lambdas, item_analysis, split_half
-from .report import Report
-from .weights import (
+from .psychometrics.reliability import cronbach_alpha, guttman_lambdas, item_analysis, split_half
+from .reporting.report import Report
+from .decision.weights import (
     ahp,
     ahp_form,
     ahp_group,
@@ -99,18 +98,28 @@ __all__ = [
     "compare_groups", "compare_waves", "dimension_scores", "kpi_attainment", "nps", "satisfaction_index",
     # reports
     "Report", "study_report", "run_study",
-    # submodules (servqual.efa, .omega, .cfa, .ipa and .kano are importable as modules too:
-    # ``from servqual.cfa import CFAResult``; at the top level those names are the functions)
+    # submodules under their former flat names (aliases of servqual.<floor>.<module>)
     "adequacy", "compare", "evaluate", "gap", "plots", "questionnaire", "reliability", "report", "study", "weights",
 ]
 
 
+#: Submodules reachable as attributes under their former flat names (``from servqual import plots``);
+#: the modules themselves live in the floors (``servqual.reporting.plots``). Loaded on first use, so that
+#: ``import servqual`` does not import matplotlib.
+_MODULE_ALIASES = {
+    "adequacy": "psychometrics.adequacy", "compare": "service.compare", "evaluate": "decision.evaluate",
+    "gap": "service.gap", "questionnaire": "survey.forms", "reliability": "psychometrics.reliability",
+    "report": "reporting.report", "weights": "decision.weights", "plots": "reporting.plots",
+    "study": "reporting.study",
+}
+
+
 def __getattr__(name):
-    """Import the plotting and study layers (matplotlib, seaborn) only when they are first used."""
+    """Import the plotting and study layers (matplotlib, seaborn) and the aliased submodules on first use."""
     import importlib
 
-    if name in ("plots", "study"):
-        return importlib.import_module(f".{name}", __name__)
+    if name in _MODULE_ALIASES:
+        return importlib.import_module(f".{_MODULE_ALIASES[name]}", __name__)
     if name in ("run_study", "study_report"):
-        return getattr(importlib.import_module(".study", __name__), name)
+        return getattr(importlib.import_module(".reporting.study", __name__), name)
     raise AttributeError(f"module 'servqual' has no attribute {name!r}")

@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__
-from .exceptions import ServqualError
+from servqual._version import __version__
+from servqual.exceptions import ServqualError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -23,8 +23,8 @@ class CLIError(ServqualError):
 
 def _survey_and_data(args):
     """Resolve --survey / --data / --dataset into (instrument, data path)."""
-    from .datasets import dataset_path
-    from .instrument import load_instrument
+    from servqual.survey.datasets import dataset_path
+    from servqual.survey.instrument import load_instrument
 
     if getattr(args, "dataset", None):
         if args.data or args.survey:
@@ -58,8 +58,8 @@ def _print(text: str):
 # commands
 # --------------------------------------------------------------------------------------------------
 def cmd_survey(args):
-    from . import questionnaire as q
-    from .instrument import load_instrument
+    from servqual.survey import forms as q
+    from servqual.survey.instrument import load_instrument
 
     inst = load_instrument(args.survey)
     out = Path(args.output)
@@ -79,7 +79,7 @@ def cmd_survey(args):
 
 
 def cmd_validate(args):
-    from .io import read_responses
+    from servqual.survey.io import read_responses
 
     inst, path = _survey_and_data(args)
     problems = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet), errors="report")
@@ -88,7 +88,7 @@ def cmd_validate(args):
     if len(problems) == 0:
         _print(f"{path}: OK - every answer agrees with questionnaire {inst.id!r}.")
         return EXIT_OK
-    from .io import _format_problems
+    from servqual.survey.io import _format_problems
 
     _print(_format_problems(problems, str(path), max_listed=args.max_listed))
     if args.output:
@@ -97,8 +97,8 @@ def cmd_validate(args):
 
 
 def cmd_screen(args):
-    from .io import read_responses
-    from .screening import screen
+    from servqual.survey.io import read_responses
+    from servqual.survey.screening import screen
 
     inst, path = _survey_and_data(args)
     resp = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet))
@@ -117,8 +117,8 @@ def cmd_screen(args):
 
 
 def cmd_analyze(args):
-    from .io import read_responses
-    from .measurement import measurement_report
+    from servqual.survey.io import read_responses
+    from servqual.psychometrics.measurement import measurement_report
 
     inst, path = _survey_and_data(args)
     resp = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet))
@@ -152,7 +152,7 @@ def _write_tables(args, tables: dict, doc: dict):
 def cmd_ahp(args):
     import pandas as pd
 
-    from .weights import ahp, ahp_inconsistency, read_pairwise_matrix
+    from servqual.decision.weights import ahp, ahp_inconsistency, read_pairwise_matrix
 
     m = read_pairwise_matrix(args.matrix)
     res = ahp(m, method=args.method, ri=args.ri)
@@ -176,11 +176,11 @@ def cmd_ahp(args):
 def cmd_weights(args):
     import pandas as pd
 
-    from .weights import objective_weights
+    from servqual.decision.weights import objective_weights
 
     directions = {}
     if args.survey:
-        from .io import read_responses
+        from servqual.survey.io import read_responses
 
         inst, path = _survey_and_data(args)
         df = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet)).data
@@ -197,7 +197,7 @@ def cmd_weights(args):
         else:
             x = df[list(inst.columns().values())]
     else:
-        from .io import read_table
+        from servqual.survey.io import read_table
 
         if not args.data:
             raise CLIError("give --data DATA (alternatives x indicators), optionally with --survey SURVEY")
@@ -226,7 +226,7 @@ def cmd_weights(args):
 
 
 def cmd_report(args):
-    from .study import run_study
+    from servqual.reporting.study import run_study
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if args.dataset:
@@ -244,7 +244,7 @@ def cmd_report(args):
 
 
 def cmd_datasets(args):
-    from .datasets import list_datasets
+    from servqual.survey.datasets import list_datasets
 
     import pandas as pd
 

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._result import ResultMixin
-from .exceptions import AnalysisError
-from .instrument import Instrument, load_instrument
+from servqual._results import ResultMixin
+from servqual.exceptions import AnalysisError
+from servqual.survey.instrument import Instrument, load_instrument
 
 __all__ = ["screen", "ScreeningResult", "longstring", "irv", "mahalanobis", "EXCLUSION_RULES"]
 
@@ -211,7 +211,7 @@ def screen(data, instrument, *, exclude=None, longstring_threshold: int | None =
     >>> int(res.flags["straightlining"].sum()) >= 0
     True
     """
-    from .io import Responses
+    from servqual.survey.io import Responses
 
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)

@@ -17,9 +17,9 @@ import pandas as pd
 from scipy import stats as sps
 from scipy.linalg import lapack
 
-from ._result import ResultMixin
-from .exceptions import AnalysisError
-from .stats import SufficientStats, prepare_items, sufficient_stats
+from servqual._results import ResultMixin
+from servqual.exceptions import AnalysisError
+from servqual.psychometrics.stats import SufficientStats, prepare_items, sufficient_stats
 
 __all__ = ["kmo", "bartlett", "eigenvalues", "EigenvaluesResult"]
 

@@ -45,9 +45,9 @@ from matplotlib import pyplot as plt
 from matplotlib import transforms
 from matplotlib.text import Text
 
-from .exceptions import AnalysisError, ServqualWarning
-from .instrument import Instrument
-from .io import as_frame as _frame
+from servqual.exceptions import AnalysisError, ServqualWarning
+from servqual.survey.instrument import Instrument
+from servqual.survey.io import as_frame as _frame
 
 __all__ = [
     "use_cjk_font",
@@ -868,7 +868,7 @@ def correlation_heatmap(data, instrument: Instrument | None = None, block: str |
     """
     import seaborn as sns
 
-    from .stats import sufficient_stats
+    from servqual.psychometrics.stats import sufficient_stats
 
     lang = _check_lang(lang)
     df = _frame(data)
@@ -1439,7 +1439,7 @@ def radar_plot(scores, instrument: Instrument | None = None, by=None, *, score: 
     matplotlib.axes.Axes (polar)
         One closed line per polygon, one spoke label per dimension.
     """
-    from .compare import dimension_scores
+    from servqual.service.compare import dimension_scores
 
     lang = _check_lang(lang)
     inst = _instrument(instrument, scores if not isinstance(scores, (pd.Series, pd.DataFrame)) else None)

@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ._blas import single_thread_blas
-from ._result import ResultMixin
-from .adequacy import _check_items, _collinear_items, _is_singular, _residual_variances, _smc, _stats_from
-from .exceptions import AnalysisError, ServqualWarning
-from .stats import SufficientStats, _listwise_stats, item_columns, prepare_items, sufficient_stats
+from servqual._blas import single_thread_blas
+from servqual._results import ResultMixin
+from servqual.psychometrics.adequacy import _check_items, _collinear_items, _is_singular, _residual_variances, _smc, _stats_from
+from servqual.exceptions import AnalysisError, ServqualWarning
+from servqual.psychometrics.stats import SufficientStats, _listwise_stats, item_columns, prepare_items, sufficient_stats
 
 __all__ = [
     "cronbach_alpha",

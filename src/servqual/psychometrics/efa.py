@@ -32,11 +32,11 @@ import pandas as pd
 from scipy import optimize, special
 from scipy.linalg import lapack
 
-from ._blas import single_thread_blas
-from ._result import ResultMixin
-from .adequacy import _require_nonsingular, _stats_and_corr
-from .exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning
-from .stats import noncentrality_for_cdf
+from servqual._blas import single_thread_blas
+from servqual._results import ResultMixin
+from servqual.psychometrics.adequacy import _require_nonsingular, _stats_and_corr
+from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning
+from servqual.psychometrics.stats import noncentrality_for_cdf
 
 __all__ = [
     "efa",

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._result import ResultMixin
-from .exceptions import AnalysisError
-from .gap import _as_frame, _check_instrument
-from .instrument import KANO_ANSWERS, Instrument
+from servqual._results import ResultMixin
+from servqual.exceptions import AnalysisError
+from servqual.service.gap import _as_frame, _check_instrument
+from servqual.survey.instrument import KANO_ANSWERS, Instrument
 
 __all__ = ["KANO_TABLE", "KANO_CATEGORIES", "kano_category", "kano", "KanoResult"]
 

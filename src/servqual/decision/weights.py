@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._result import ResultMixin
-from .exceptions import AnalysisError, DataReadError, ServqualWarning
-from .stats import prepare_items, sufficient_stats
+from servqual._results import ResultMixin
+from servqual.exceptions import AnalysisError, DataReadError, ServqualWarning
+from servqual.psychometrics.stats import prepare_items, sufficient_stats
 
 __all__ = [
     "RI_TABLES", "RI_SOURCES", "SAATY_SCALE", "AHP_METHODS",

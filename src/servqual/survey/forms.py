@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .instrument import Instrument, Scale, Text, load_instrument
+from servqual.survey.instrument import Instrument, Scale, Text, load_instrument
 
 __all__ = [
     "render_questionnaire",

@@ -33,10 +33,10 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from ._result import _records
-from .exceptions import AnalysisError, ServqualError, ServqualWarning
-from .instrument import Instrument, Text, load_instrument
-from .report import Report, Section
+from servqual._results import _records
+from servqual.exceptions import AnalysisError, ServqualError, ServqualWarning
+from servqual.survey.instrument import Instrument, Text, load_instrument
+from servqual.reporting.report import Report, Section
 
 __all__ = ["study_report", "run_study", "STUDY_SECTIONS"]
 
@@ -262,7 +262,7 @@ class _Study:
             return
         png, why = None, None
         try:
-            from . import plots
+            from servqual.reporting import plots
         except ImportError as err:
             plots, why = None, f"the plotting module is not available ({err})"
         if plots is not None:
@@ -360,8 +360,8 @@ def study_report(data, instrument=None, *, lang: str = "zh", exclude=("straightl
     >>> rep = sq.study_report(sq.read_dataset("kiosk"), lang="en")          # doctest: +SKIP
     >>> paths = rep.write("kiosk-report", formats=("html", "xlsx"))           # doctest: +SKIP
     """
-    from .io import Responses
-    from .screening import screen
+    from servqual.survey.io import Responses
+    from servqual.survey.screening import screen
 
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
@@ -474,10 +474,10 @@ def run_study(path_or_dataset, instrument=None, out_dir="servqual-report", *, la
     >>> sorted(paths)                                                   # doctest: +SKIP
     ['docx', 'html', 'json', 'xlsx']
     """
-    from . import __version__
-    from .datasets import list_datasets, read_dataset
-    from .io import Responses, read_responses
-    from .measurement import RESULTS_KEYS
+    from servqual._version import __version__
+    from servqual.survey.datasets import list_datasets, read_dataset
+    from servqual.survey.io import Responses, read_responses
+    from servqual.psychometrics.measurement import RESULTS_KEYS
 
     read_kw = {k: v for k, v in (("encoding", encoding), ("sheet", sheet)) if v is not None}
     if isinstance(path_or_dataset, Responses):
@@ -497,7 +497,7 @@ def run_study(path_or_dataset, instrument=None, out_dir="servqual-report", *, la
         resp = read_responses(path_or_dataset, inst, **read_kw)
     if isinstance(formats, str):
         formats = [f.strip() for f in formats.split(",") if f.strip()]
-    from .report import FORMATS, ReportError
+    from servqual.reporting.report import FORMATS, ReportError
 
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
@@ -663,7 +663,7 @@ def _sample_section(st: _Study, sec: Section, frame: pd.DataFrame, scr, source) 
 # 2-4 measurement: item analysis, reliability, validity
 # ---------------------------------------------------------------------------------------------------
 def _measurement(st: _Study, seed: int):
-    from .measurement import measurement_report
+    from servqual.psychometrics.measurement import measurement_report
 
     try:
         mr = measurement_report(st.kept, st.inst, seed=seed)
@@ -1033,7 +1033,7 @@ def _harman_share(h: pd.DataFrame) -> float:
 def _parallel_table(x: pd.DataFrame, seed: int):
     """Observed eigenvalues of R beside the parallel-analysis thresholds (None when unavailable)."""
     try:
-        from .efa import parallel_analysis
+        from servqual.psychometrics.efa import parallel_analysis
     except ImportError:
         return None
     return parallel_analysis(x, seed=seed).eigenvalues
@@ -1050,7 +1050,7 @@ def _mr_data(st: _Study, mr) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------
 def _ahp_weights(st: _Study, sec: Section, ahp):
     """AHP weights of the dimensions from the given judgements, or from judgement matrices in the hierarchy."""
-    from .weights import AHPResult, ahp as ahp_fn, ahp_hierarchy
+    from servqual.decision.weights import AHPResult, ahp as ahp_fn, ahp_hierarchy
 
     inst = st.inst
     judgements = ahp if ahp is not None else getattr(inst.hierarchy, "judgements", None)
@@ -1099,8 +1099,8 @@ def _ahp_weights(st: _Study, sec: Section, ahp):
 
 
 def _weights_section(st: _Study, sec: Section, ahp) -> None:
-    from .compare import dimension_scores
-    from .weights import combine_weights, objective_weights
+    from servqual.service.compare import dimension_scores
+    from servqual.decision.weights import combine_weights, objective_weights
 
     inst = st.inst
     dims = inst.dimension_ids
@@ -1170,7 +1170,7 @@ _LEVEL = {"item": T("题项", "item"), "dimension": T("维度", "dimension"), "o
 
 
 def _gaps_section(st: _Study, sec: Section) -> None:
-    from .gap import gap_analysis
+    from servqual.service.gap import gap_analysis
 
     inst = st.inst
     missing = [r for r in ("expectation", "perception") if not inst.has_block(r)]
@@ -1243,7 +1243,7 @@ def _gaps_section(st: _Study, sec: Section) -> None:
 
 
 def _ipa_section(st: _Study, sec: Section) -> None:
-    from .ipa import ipa
+    from servqual.service.ipa import ipa
 
     inst = st.inst
     if not inst.has_block("importance"):
@@ -1292,7 +1292,7 @@ def _ipa_section(st: _Study, sec: Section) -> None:
 
 
 def _kano_section(st: _Study, sec: Section) -> None:
-    from .kano import kano
+    from servqual.service.kano import kano
 
     inst = st.inst
     if not inst.kano_features:
@@ -1304,7 +1304,7 @@ def _kano_section(st: _Study, sec: Section) -> None:
     t = res.table
     cols = [c for c in ("feature", "text", "n", "A", "O", "M", "I", "R", "Q", "category", "better", "worse") if c in t.columns]
     out = t[cols].copy()
-    from .kano import KANO_CATEGORIES
+    from servqual.service.kano import KANO_CATEGORIES
 
     out["category_label"] = [T(*KANO_CATEGORIES[c]) if c in KANO_CATEGORIES else T(str(c), str(c)) for c in t["category"]]
     counts = t["category"].value_counts()
@@ -1327,8 +1327,8 @@ def _kano_section(st: _Study, sec: Section) -> None:
 # 9 evaluation
 # ---------------------------------------------------------------------------------------------------
 def _evaluation_section(st: _Study, sec: Section) -> None:
-    from .compare import compare_groups, dimension_scores, kpi_attainment, satisfaction_index
-    from .evaluate import topsis
+    from servqual.service.compare import compare_groups, dimension_scores, kpi_attainment, satisfaction_index
+    from servqual.decision.evaluate import topsis
 
     inst, seg, kept = st.inst, st.segment, st.kept
     dims = inst.dimension_ids

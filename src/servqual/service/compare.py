@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._result import ResultMixin
-from .exceptions import AnalysisError, ServqualWarning
-from .gap import _as_frame, _block_columns, _check_instrument, _ci_level, _dimension_weights, _one_sample, holm
-from .instrument import Instrument
+from servqual._results import ResultMixin
+from servqual.exceptions import AnalysisError, ServqualWarning
+from servqual.service.gap import _as_frame, _block_columns, _check_instrument, _ci_level, _dimension_weights, _one_sample, holm
+from servqual.survey.instrument import Instrument
 
 __all__ = [
     "dimension_scores",

@@ -36,7 +36,8 @@ from typing import Iterable
 import pandas as pd
 import yaml
 
-from .exceptions import InstrumentError, InstrumentWarning
+from servqual._resources import resolve_survey
+from servqual.exceptions import InstrumentError, InstrumentWarning
 
 __all__ = [
     "Text",
@@ -610,9 +611,7 @@ def load_instrument(path) -> Instrument:
     """
     p = Path(path)
     if not p.exists() and not p.suffix:
-        from .datasets import _resolve_survey  # bundled name
-
-        resolved = _resolve_survey(str(path))
+        resolved = resolve_survey(str(path))  # a bundled questionnaire by name
         if resolved is None:
             raise InstrumentError(
                 f"{path}: no such questionnaire file, and no bundled questionnaire of that name. "

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .exceptions import AnalysisError
+from servqual.exceptions import AnalysisError
 
 __all__ = ["SufficientStats", "sufficient_stats", "prepare_items", "item_columns"]
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._result import ResultMixin
-from .exceptions import AnalysisError, ServqualWarning
-from .gap import _as_frame, _block_columns, _check_instrument
-from .instrument import Instrument
+from servqual._results import ResultMixin
+from servqual.exceptions import AnalysisError, ServqualWarning
+from servqual.service.gap import _as_frame, _block_columns, _check_instrument
+from servqual.survey.instrument import Instrument
 
 __all__ = ["IPAResult", "ipa", "QUADRANTS"]
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._result import frame_to_html
-from .exceptions import DataReadError, DataValidationError
-from .instrument import Instrument, load_instrument
+from servqual._results import frame_to_html
+from servqual.exceptions import DataReadError, DataValidationError
+from servqual.survey.instrument import Instrument, load_instrument
 
 __all__ = ["Responses", "read_responses", "read_table", "validate_responses", "PROBLEM_COLUMNS"]
 
@@ -465,7 +465,7 @@ def _undo_form_export_names(df: pd.DataFrame, instrument: Instrument):
     wanted = set(instrument.column_specs()["column"])
     if not any(("-" in c or "/" in c) and c not in wanted for c in df.columns):
         return df, {}
-    from .questionnaire import xlsform_export_names
+    from servqual.survey.forms import xlsform_export_names
 
     names = xlsform_export_names(instrument)
     mapping = {c: names[c] for c in df.columns if c not in wanted and c in names and names[c] != c}

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._result import ResultMixin
-from .exceptions import AnalysisError, ServqualWarning
-from .instrument import Instrument, load_instrument
-from .io import as_frame as _as_frame
+from servqual._results import ResultMixin
+from servqual.exceptions import AnalysisError, ServqualWarning
+from servqual.survey.instrument import Instrument, load_instrument
+from servqual.survey.io import as_frame as _as_frame
 
 __all__ = ["GapResult", "gap_analysis", "zone_of_tolerance", "holm"]
 
@@ -190,8 +190,8 @@ def _alpha(cov: np.ndarray, n: int = 0, names=None) -> float:
     if k < 2 or total <= 0:
         return np.nan
     try:
-        from .reliability import cronbach_alpha
-        from .stats import SufficientStats
+        from servqual.psychometrics.reliability import cronbach_alpha
+        from servqual.psychometrics.stats import SufficientStats
     except ImportError:  # pragma: no cover - reliability module not installed
         return k / (k - 1) * (1 - np.trace(cov) / total)
     names = list(names) if names is not None else [f"x{i + 1}" for i in range(k)]

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._result import ResultMixin
-from ._blas import single_thread_blas
-from .efa import _correlations, _fa_core, _oblimin, _smc
-from .exceptions import AnalysisError, ServqualWarning
+from servqual._results import ResultMixin
+from servqual._blas import single_thread_blas
+from servqual.psychometrics.efa import _correlations, _fa_core, _oblimin, _smc
+from servqual.exceptions import AnalysisError, ServqualWarning
 
 __all__ = ["omega", "omega_total", "OmegaResult"]
 

@@ -18,8 +18,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .exceptions import AnalysisError, ServqualWarning
-from .stats import SufficientStats, prepare_items
+from servqual.exceptions import AnalysisError, ServqualWarning
+from servqual.psychometrics.stats import SufficientStats, prepare_items
 
 __all__ = ["construct_validity", "fornell_larcker", "htmt", "htmt_matrix", "CR_THRESHOLD", "AVE_THRESHOLD",
            "HTMT_STRICT", "HTMT_LIBERAL"]
@@ -222,7 +222,7 @@ def _htmt_pairs(absr: np.ndarray, blocks: list):
 
 
 def _prepare_htmt(data, model):
-    from .cfa import parse_model
+    from servqual.psychometrics.cfa import parse_model
 
     model = parse_model(model)
     single = [f for f, v in model.items() if len(v) < 2]

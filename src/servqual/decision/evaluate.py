@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._result import ResultMixin
-from .exceptions import AnalysisError, ServqualWarning
-from .weights import _decision_matrix, _directions, critic_weights, entropy_weights
-from .io import as_frame as _frame
+from servqual._results import ResultMixin
+from servqual.exceptions import AnalysisError, ServqualWarning
+from servqual.decision.weights import _decision_matrix, _directions, critic_weights, entropy_weights
+from servqual.survey.io import as_frame as _frame
 
 __all__ = [
     "CompositeIndexResult", "composite_index", "topsis", "membership_matrix", "FuzzyEvaluationResult",

@@ -57,8 +57,8 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .exceptions import ServqualError
-from .instrument import Text
+from servqual.exceptions import ServqualError
+from servqual.survey.instrument import Text
 
 __all__ = [
     "Report",
@@ -833,7 +833,7 @@ def _write_excel(report: Report, path: Path, lang: str) -> Path:
     # README sheet
     import openpyxl
 
-    from . import __version__ as sq_version
+    from servqual._version import __version__ as sq_version
 
     rows = [(_W["title"].get(lang), report.title.get(lang))]
     rows += report._meta_rows(lang)
@@ -981,7 +981,7 @@ def _render_html(report: Report, lang: str) -> str:
                 out.append(f'<p class="note">{e(_W["note"].get(lang) + f.note.get(lang))}</p>')
             out.append("</figure>")
         out.append("</section>")
-    from . import __version__ as sq_version
+    from servqual._version import __version__ as sq_version
 
     out.append(f"<footer>servqual {e(sq_version)} · {e(_W['generated'].get(lang))} {e(report._date())}</footer>")
     out.append("</body>\n</html>\n")

@@ -28,11 +28,11 @@ import pandas as pd
 from scipy import special
 from scipy.linalg import lapack as _lapack
 
-from ._blas import single_thread_blas
-from ._result import ResultMixin
-from .adequacy import _check_items, _require_nonsingular, _stats_from
-from .exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
-from .stats import noncentrality_for_cdf
+from servqual._blas import single_thread_blas
+from servqual._results import ResultMixin
+from servqual.psychometrics.adequacy import _check_items, _require_nonsingular, _stats_from
+from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
+from servqual.psychometrics.stats import noncentrality_for_cdf
 
 __all__ = ["cfa", "CFAResult", "parse_model"]
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._result import ResultMixin, _records
-from .exceptions import AnalysisError, ServqualWarning
-from .instrument import Instrument, load_instrument
-from .io import as_frame
+from servqual._results import ResultMixin, _records
+from servqual.exceptions import AnalysisError, ServqualWarning
+from servqual.survey.instrument import Instrument, load_instrument
+from servqual.survey.io import as_frame
 
 __all__ = ["measurement_report", "MeasurementReport", "RESULTS_KEYS"]
 
@@ -264,9 +264,9 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
     >>> round(float(rep.reliability.set_index("scale").loc["Image", "alpha"]), 4)  # psych::alpha raw_alpha
     0.7234
     """
-    from .adequacy import bartlett, kmo
-    from .reliability import cronbach_alpha
-    from .stats import sufficient_stats
+    from servqual.psychometrics.adequacy import bartlett, kmo
+    from servqual.psychometrics.reliability import cronbach_alpha
+    from servqual.psychometrics.stats import sufficient_stats
 
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
@@ -366,13 +366,13 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
 
 # ---- adapters to the analysis modules ---------------------------------------------------------------
 def _item_cr(x, cols, alpha_res=None):
-    from .reliability import _item_analysis
+    from servqual.psychometrics.reliability import _item_analysis
 
     return _item_analysis(x, cols, alpha_res=alpha_res)
 
 
 def _omega_one(x, cols):
-    from .omega import omega_total
+    from servqual.psychometrics.omega import omega_total
 
     if len(cols) < 3:
         raise AnalysisError("omega needs at least 3 items")
@@ -380,7 +380,7 @@ def _omega_one(x, cols):
 
 
 def _omega_all(x, model):
-    from .omega import omega
+    from servqual.psychometrics.omega import omega
 
     cols = [c for cs in model.values() for c in cs]
     res = omega(x, n_groups=len(model), items=cols)
@@ -388,14 +388,14 @@ def _omega_all(x, model):
 
 
 def _parallel(x, seed):
-    from .efa import parallel_analysis
+    from servqual.psychometrics.efa import parallel_analysis
 
     res = parallel_analysis(x, seed=seed)
     return pd.DataFrame([{"n_factors": int(res.n_factors), "n_components": int(res.n_components)}])
 
 
 def _efa(x, k, method, rotation, results):
-    from .efa import efa
+    from servqual.psychometrics.efa import efa
 
     res = efa(x, n_factors=k, method=method, rotation=rotation)
     results["efa"] = res
@@ -403,7 +403,7 @@ def _efa(x, k, method, rotation, results):
 
 
 def _harman(x):
-    from .efa import harman_single_factor
+    from servqual.psychometrics.efa import harman_single_factor
 
     h = harman_single_factor(x)
     t = h.proportions.reset_index()
@@ -412,7 +412,7 @@ def _harman(x):
 
 
 def _cfa(x, model):
-    from .cfa import cfa
+    from servqual.psychometrics.cfa import cfa
 
     return cfa(x, model)
 
@@ -425,19 +425,19 @@ def _cfa_tables(res):
 
 
 def _construct(res):
-    from .construct import construct_validity
+    from servqual.psychometrics.construct import construct_validity
 
     return construct_validity(res)
 
 
 def _fornell(res):
-    from .construct import fornell_larcker
+    from servqual.psychometrics.construct import fornell_larcker
 
     return fornell_larcker(res)
 
 
 def _htmt(x, model, n_boot, seed):
-    from .construct import htmt
+    from servqual.psychometrics.construct import htmt
 
     if len(model) < 2:
         raise AnalysisError("HTMT needs at least 2 dimensions")
