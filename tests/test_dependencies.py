@@ -8,6 +8,7 @@ which scikit-learn 1.8 removed; pyproject.toml therefore pins ``scikit-learn<1.8
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import servqual as sq
 
@@ -32,3 +33,37 @@ def test_cjk_font_is_installed():
     from servqual.reporting.plots import cjk_font_path
 
     assert cjk_font_path() is not None
+
+
+def test_runtime_dependencies_are_what_src_imports():
+    """The runtime set of pyproject.toml is exactly the third-party packages that ``src/`` imports.
+
+    Test oracles (statsmodels, pingouin, factor-analyzer, scikit-learn, semopy) belong to the ``test``
+    extra; jinja2 is the one runtime dependency that is not imported by name (pandas' Styler needs it
+    for ``EFAResult.get_loadings_frame``).
+    """
+    import ast
+    import re
+    import sys
+    from pathlib import Path
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    root = Path(__file__).resolve().parents[1]
+    spec = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    import_name = {"pyyaml": "yaml", "python-docx": "docx", "charset-normalizer": "charset_normalizer",
+                   "pylopdf-fonts-zh-cn": "pylopdf_fonts_zh_cn"}
+    declared = set()
+    for req in spec["project"]["dependencies"]:
+        name = re.split(r"[<>=!~ \[;]", req, maxsplit=1)[0].strip().lower()
+        declared.add(import_name.get(name, name.replace("-", "_")))
+    imported = set()
+    for f in (root / "src" / "servqual").rglob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "servqual"}
+    assert third_party == declared - {"jinja2"}
+    for oracle in ("statsmodels", "pingouin", "factor_analyzer", "sklearn", "semopy"):
+        assert oracle not in declared

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import re
-import sys
 import zipfile
 
 import matplotlib
@@ -281,12 +280,6 @@ def test_docx_three_line_borders_and_fonts(built):
     assert 'w:eastAsia="SimSun"' in styles and 'w:eastAsia="SimHei"' in styles
     assert "SEQ 表" in document and "SEQ 图" in document  # Word can renumber the captions
     assert document.count("<w:drawing>") == 1
-
-
-def test_docx_missing_dependency_names_the_extra(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "docx", None)
-    with pytest.raises(ImportError, match=re.escape("pip install servqual[report]")):
-        Report("t").to_docx(tmp_path / "x.docx")
 
 
 # ---- HTML ----------------------------------------------------------------------------------------

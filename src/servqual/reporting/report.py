@@ -12,8 +12,7 @@ tuples and ``{"zh": ..., "en": ...}`` dicts are accepted wherever a text is expe
 
 Exporters: :meth:`Report.to_html` (one self-contained file, figures embedded as base64 PNG, nothing
 fetched from the network), :meth:`Report.to_excel` (one tidy sheet per table plus a ``README`` sheet),
-:meth:`Report.to_docx` (python-docx, three-line tables, numbered captions; install with
-``pip install servqual[report]``) and :meth:`Report.write` for all of them at once.
+:meth:`Report.to_docx` (python-docx, three-line tables, numbered captions) and :meth:`Report.write` for all of them at once.
 
 Safety is enforced by the exporters themselves:
 
@@ -77,7 +76,6 @@ _FORMULA_TRIGGERS = ("=", "+", "-", "@")
 _P_COLUMNS = {"p", "pval", "p_value", "pvalue", "p_adj", "pval_adj", "p_adjusted"}
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_DOCX_HINT = "pip install servqual[report]"
 
 
 class ReportError(ServqualError, ValueError):
@@ -531,11 +529,6 @@ class Report:
             at their natural width (at most the text width) with the caption below. Captions are Word
             ``SEQ`` fields, so Word keeps the numbering when tables are added. Tables with more than 9
             columns are placed on landscape pages.
-
-        Raises
-        ------
-        ImportError
-            python-docx is missing (``pip install servqual[report]``).
         """
         lang = _check_lang(lang or self.lang_default)
         return _write_docx(self, Path(path), lang, font, east_asia_font, heading_east_asia_font)
@@ -991,14 +984,6 @@ def _render_html(report: Report, lang: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 # Word
 # ---------------------------------------------------------------------------------------------------
-def _import_docx():
-    try:
-        import docx  # noqa: F401
-    except ImportError as err:
-        raise ImportError(
-            f"Writing Word documents needs python-docx, which is not installed. Install it with: {_DOCX_HINT}"
-        ) from err
-    return docx
 
 
 def _png_size(png: bytes):
@@ -1105,7 +1090,7 @@ def _seq_caption(paragraph, word: str, number: int, title: str, lang: str, qn, O
 
 
 def _write_docx(report: Report, path: Path, lang: str, font: str, ea_font: str, ea_heading: str) -> Path:
-    docx = _import_docx()
+    import docx
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
