@@ -88,9 +88,9 @@ def cmd_validate(args):
     if len(problems) == 0:
         _print(f"{path}: OK - every answer agrees with questionnaire {inst.id!r}.")
         return EXIT_OK
-    from servqual.survey.io import _format_problems
+    from servqual.survey.io import format_problems
 
-    _print(_format_problems(problems, str(path), max_listed=args.max_listed))
+    _print(format_problems(problems, str(path), max_listed=args.max_listed))
     if args.output:
         _print(f"the full problem table: {args.output}")
     return EXIT_BAD_INPUT

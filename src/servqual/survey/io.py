@@ -369,7 +369,7 @@ def _n(v) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-def _format_problems(problems: pd.DataFrame, source: str, max_listed: int = 10) -> str:
+def format_problems(problems: pd.DataFrame, source: str, max_listed: int = 10) -> str:
     n = len(problems)
     head = problems.head(max_listed)
     lines = [f"{source}: {n} problem(s) in the data; the first {len(head)}:" if n > max_listed else f"{source}: {n} problem(s) in the data:"]
@@ -446,7 +446,7 @@ def read_responses(path, instrument, *, encoding: str | None = None, sheet=None,
     if errors == "report":
         return problems
     if len(problems):
-        raise DataValidationError(_format_problems(problems, str(p), max_listed), problems=problems)
+        raise DataValidationError(format_problems(problems, str(p), max_listed), problems=problems)
     resp = _score(df, instrument, str(p), enc, rows, labels, user_missing)
     if renamed:
         extra = pd.DataFrame([{"step": "renamed headers", "column": ", ".join(list(renamed)[:10]), "n": len(renamed),
