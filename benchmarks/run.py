@@ -224,7 +224,7 @@ def _bench_efa(rotation: str):
     def bench(data: pd.DataFrame, quick: bool):
         from factor_analyzer import FactorAnalyzer
 
-        efa = _servqual_attr("efa", "efa")
+        efa = _servqual_attr("psychometrics.efa", "efa")
 
         def ours():
             res = efa(data, n_factors=5, method="minres", rotation=rotation)
@@ -242,7 +242,7 @@ def _bench_efa(rotation: str):
 def bench_cfa(data: pd.DataFrame, quick: bool):
     import semopy
 
-    cfa = _servqual_attr("cfa", "cfa")
+    cfa = _servqual_attr("psychometrics.cfa", "cfa")
     model = servqual_model()
     desc = "\n".join(f"{dim} =~ " + " + ".join(cols) for dim, cols in model.items())
 
@@ -261,9 +261,9 @@ def bench_cfa(data: pd.DataFrame, quick: bool):
 
 def bench_pipeline(data: pd.DataFrame, quick: bool):
     """The whole measurement report on a parsed data frame (no peer)."""
-    report = _servqual_attr("measurement", "measurement_report")
+    report = _servqual_attr("psychometrics.measurement", "measurement_report")
     for mod in ("omega", "efa", "cfa", "construct"):  # parts measurement_report imports lazily
-        _servqual_attr(mod, "__name__")
+        _servqual_attr(f"psychometrics.{mod}", "__name__")
 
     def ours():
         return report(data, "servqual22")
