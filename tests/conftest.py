@@ -61,6 +61,23 @@ def _load_case(slug: str) -> RefCase:
     return RefCase(slug, x, dict(model["constructs"]), list(model.get("reverse", [])), lo, hi, ref, raw)
 
 
+@pytest.fixture(scope="module")
+def inst():
+    """The kiosk K-SERVQUAL questionnaire (a test module may define its own ``inst``)."""
+    from servqual.survey.instrument import load_instrument
+
+    return load_instrument("kiosk")
+
+
+@pytest.fixture(scope="module")
+def kiosk():
+    """The kiosk responses of the authors' analysis sample, as stored (no recoding)."""
+    from servqual.survey.datasets import dataset_path
+
+    d = pd.read_csv(dataset_path("kiosk"))
+    return d[d["in_authors_analysis_sample"] == 1].reset_index(drop=True)
+
+
 @pytest.fixture(scope="session")
 def ref_case():
     """``ref_case(slug) -> RefCase`` for slug in bfi, corp_rep, holzinger, kiosk_*, mobi."""

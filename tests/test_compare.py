@@ -20,22 +20,10 @@ from servqual.service.compare import (
     nps,
     satisfaction_index,
 )
-from servqual.survey.datasets import dataset_path
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.survey.instrument import Instrument, load_instrument
+from servqual.survey.instrument import Instrument
 
 DIMS = ["usefulness", "fun", "control", "economy", "personalization", "convenience", "security", "tangibles"]
-
-
-@pytest.fixture(scope="module")
-def inst():
-    return load_instrument("kiosk")
-
-
-@pytest.fixture(scope="module")
-def kiosk():
-    d = pd.read_csv(dataset_path("kiosk"))
-    return d[d["in_authors_analysis_sample"] == 1].reset_index(drop=True)
 
 
 def test_dimension_scores_match_psych_scale_scores(ref_case, kiosk, inst):

@@ -23,17 +23,6 @@ DIMS = ["usefulness", "fun", "control", "economy", "personalization", "convenien
 
 
 @pytest.fixture(scope="module")
-def inst():
-    return load_instrument("kiosk")
-
-
-@pytest.fixture(scope="module")
-def kiosk():
-    d = pd.read_csv(dataset_path("kiosk"))
-    return d[d["in_authors_analysis_sample"] == 1].reset_index(drop=True)
-
-
-@pytest.fixture(scope="module")
 def res(kiosk, inst):
     return gap_analysis(kiosk, inst)
 

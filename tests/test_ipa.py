@@ -5,29 +5,16 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from servqual.survey.datasets import dataset_path
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.survey.instrument import Instrument, load_instrument
+from servqual.survey.instrument import Instrument
 from servqual.service.ipa import QUADRANTS, IPAResult, ipa
 
 IMP = [f"ipa{j:02d}_imp" for j in range(1, 25)]
 SAT = [f"ipa{j:02d}_sat" for j in range(1, 25)]
-
-
-@pytest.fixture(scope="module")
-def inst():
-    return load_instrument("kiosk")
-
-
-@pytest.fixture(scope="module")
-def kiosk():
-    d = pd.read_csv(dataset_path("kiosk"))
-    return d[d["in_authors_analysis_sample"] == 1].reset_index(drop=True)
 
 
 def _quadrant(i, p, ic, pc):
