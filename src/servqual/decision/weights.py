@@ -261,7 +261,11 @@ def pairwise_matrix(judgements, names=None) -> pd.DataFrame:
 
     Example
     -------
-    >>> pairwise_matrix({("speed", "price"): 3, ("speed", "staff"): 5, ("price", "staff"): 2})  # doctest: +SKIP
+    >>> pairwise_matrix({("speed", "price"): 3, ("speed", "staff"): 5, ("price", "staff"): 2}).round(4)
+           speed  price  staff
+    speed  1.0000    3.0    5.0
+    price  0.3333    1.0    2.0
+    staff  0.2000    0.5    1.0
     """
     if isinstance(judgements, Mapping):
         if names is None:
@@ -566,7 +570,11 @@ def ahp_inconsistency(result, *, method: str = "eigenvector", ri="saaty1980") ->
 
     Example
     -------
-    >>> ahp(m).inconsistency().head(3)  # doctest: +SKIP
+    >>> import servqual as sq
+    >>> from servqual.decision.weights import pairwise_matrix
+    >>> m = pairwise_matrix({("speed", "price"): 3, ("speed", "staff"): 5, ("price", "staff"): 2})
+    >>> list(sq.ahp(m).inconsistency().head(3)["row"])
+    ['speed', 'speed', 'price']
     """
     res = result if isinstance(result, AHPResult) else ahp(result, method=method, ri=ri)
     a, w = res.matrix.to_numpy(), res.weights.to_numpy()
@@ -676,7 +684,15 @@ def ahp_group(matrices, expert_weights=None, *, aggregation: str = "aij", method
 
     Example
     -------
-    >>> ahp_group({"e1": m1, "e2": m2}, expert_weights={"e1": 2, "e2": 1}).weights  # doctest: +SKIP
+    >>> import servqual as sq
+    >>> from servqual.decision.weights import pairwise_matrix
+    >>> m1 = pairwise_matrix({("speed", "price"): 3, ("speed", "staff"): 5, ("price", "staff"): 2})
+    >>> m2 = pairwise_matrix({("speed", "price"): 2, ("speed", "staff"): 4, ("price", "staff"): 3})
+    >>> sq.ahp_group({"e1": m1, "e2": m2}, expert_weights={"e1": 2, "e2": 1}).weights.round(4)
+    speed    0.6198
+    price    0.2576
+    staff    0.1226
+    Name: weight, dtype: float64
     """
     agg = str(aggregation).lower()
     if agg not in ("aij", "aip"):
@@ -935,7 +951,14 @@ def fuzzy_ahp(matrix, lower=None, upper=None, *, spread: float = 1.0, defuzzify:
 
     Example
     -------
-    >>> fuzzy_ahp(m).weights  # doctest: +SKIP
+    >>> import servqual as sq
+    >>> from servqual.decision.weights import pairwise_matrix
+    >>> m = pairwise_matrix({("speed", "price"): 3, ("speed", "staff"): 5, ("price", "staff"): 2})
+    >>> sq.fuzzy_ahp(m).weights.round(4)
+    speed    0.6374
+    price    0.2333
+    staff    0.1294
+    Name: weight, dtype: float64
     """
     mid = _as_matrix(matrix, names)
     labels = list(mid.index)
@@ -1538,7 +1561,15 @@ def entropy_weights(data, directions=None, normalize: str = "minmax", *, shift: 
 
     Example
     -------
-    >>> entropy_weights(kpis, directions={"response_hours": "lower_is_better"})  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> import servqual as sq
+    >>> kpis = pd.DataFrame({"response_hours": [4.0, 8.0, 2.5, 6.0], "resolved_pct": [92.0, 85.0, 97.0, 88.0],
+    ...                      "complaints": [12, 20, 5, 15]}, index=["A", "B", "C", "D"])
+    >>> sq.entropy_weights(kpis, directions={"response_hours": "lower_is_better"}).round(4)
+    response_hours    0.3241
+    resolved_pct      0.3757
+    complaints        0.3001
+    Name: weight, dtype: float64
     """
     x = _decision_matrix(data, items, nan_policy)
     return _entropy(x, directions, normalize, shift).weights
@@ -1572,7 +1603,15 @@ def critic_weights(data, directions=None, *, conflict: str = "1-r", items=None, 
 
     Example
     -------
-    >>> critic_weights(kpis, {"complaints": "cost"})  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> import servqual as sq
+    >>> kpis = pd.DataFrame({"response_hours": [4.0, 8.0, 2.5, 6.0], "resolved_pct": [92.0, 85.0, 97.0, 88.0],
+    ...                      "complaints": [12, 20, 5, 15]}, index=["A", "B", "C", "D"])
+    >>> sq.critic_weights(kpis, {"complaints": "cost"}).round(4)
+    response_hours    0.5046
+    resolved_pct      0.2525
+    complaints        0.2429
+    Name: weight, dtype: float64
     """
     x = _decision_matrix(data, items, nan_policy)
     return _critic(x, directions, conflict).weights

@@ -262,7 +262,7 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
     >>> import servqual as sq
     >>> rep = sq.measurement_report(sq.read_dataset("mobi"), "mobi")
     >>> round(float(rep.reliability.set_index("scale").loc["Image", "alpha"]), 4)  # psych::alpha raw_alpha
-    0.7234
+    0.7144
     """
     from servqual.psychometrics.adequacy import bartlett, kmo
     from servqual.psychometrics.reliability import cronbach_alpha

@@ -26,8 +26,8 @@ Safety is enforced by the exporters themselves:
 Example
 -------
 >>> import servqual as sq
->>> from servqual.report import Report
->>> from servqual.reliability import cronbach_alpha
+>>> from servqual.reporting.report import Report
+>>> from servqual.psychometrics.reliability import cronbach_alpha
 >>> resp = sq.read_dataset("bfi")
 >>> rep = Report.for_responses(("大五人格问卷分析", "Big Five analysis"), resp)
 >>> sec = rep.add_section("reliability", ("信度", "Reliability"))
@@ -35,7 +35,10 @@ Example
 >>> _ = sec.add_table("alpha_items", ("宜人性题项统计", "Agreeableness item statistics"), res.items)
 >>> _ = rep.add_section("gaps", ("服务质量差距", "Service-quality gaps"),
 ...                     skipped=("数据中没有期望值题组", "the data have no expectation block"))
->>> paths = rep.write("out", formats=("html", "xlsx"), lang="en")  # doctest: +SKIP
+>>> import tempfile
+>>> paths = rep.write(tempfile.mkdtemp(), formats=("html", "xlsx"), lang="en")
+>>> sorted(paths)
+['html', 'xlsx']
 """
 
 from __future__ import annotations

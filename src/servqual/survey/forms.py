@@ -398,7 +398,7 @@ def render_questionnaire(instrument, lang: str = "zh", format: str = "md", *, sh
     Examples
     --------
     >>> import servqual as sq
-    >>> from servqual.questionnaire import render_questionnaire
+    >>> from servqual.survey.forms import render_questionnaire
     >>> md = render_questionnaire(sq.load_instrument("servqual22"), lang="en")
     >>> md.splitlines()[0]
     '# SERVQUAL after-sales service quality questionnaire (22 attributes)'
@@ -622,7 +622,7 @@ def codebook(instrument, lang: str | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from servqual.questionnaire import codebook
+    >>> from servqual.survey.forms import codebook
     >>> cb = codebook("after_sales_service_quality", lang="zh")
     >>> row = cb.set_index("column").loc["eff4"]
     >>> bool(row["reverse"]), row["labels"]
@@ -765,7 +765,7 @@ def response_template(instrument) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from servqual.questionnaire import response_template
+    >>> from servqual.survey.forms import response_template
     >>> list(response_template("servqual22").columns[:3])
     ['resp_id', 'sq01_e', 'sq02_e']
     """
@@ -904,7 +904,7 @@ def xlsform(instrument, *, required: bool = True, enforce_attention: bool = Fals
 
     Examples
     --------
-    >>> from servqual.questionnaire import xlsform
+    >>> from servqual.survey.forms import xlsform
     >>> sheets = xlsform("after_sales_service_quality")
     >>> sorted(sheets)
     ['choices', 'settings', 'survey']
