@@ -7,18 +7,13 @@ short message naming the problem and where it is; ``--debug`` shows the Python t
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from servqual._version import __version__
-from servqual.exceptions import ServqualError
+from servqual.exceptions import CLIError, ServqualError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class CLIError(ServqualError):
-    """A usage problem detected by the command line."""
 
 
 def _survey_and_data(args):
@@ -367,23 +362,11 @@ def main(argv=None) -> int:
 
 
 
-def _json_default(o):  # used by commands that write results.json
-    import numpy as np
-
-    if isinstance(o, (np.integer,)):
-        return int(o)
-    if isinstance(o, (np.floating,)):
-        return None if not np.isfinite(o) else float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, Path):
-        return str(o)
-    return str(o)
-
-
 def write_json(obj, path) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default), encoding="utf-8")
+    from servqual._results import dumps
+
+    Path(path).write_text(dumps(obj), encoding="utf-8")
 
 
 if __name__ == "__main__":  # pragma: no cover

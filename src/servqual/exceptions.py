@@ -14,6 +14,9 @@ __all__ = [
     "DataReadError",
     "ConvergenceError",
     "AnalysisError",
+    "LanguageError",
+    "ReportError",
+    "CLIError",
     "ServqualWarning",
     "InstrumentWarning",
     "ConvergenceWarning",
@@ -60,6 +63,23 @@ class AnalysisError(ServqualError, ValueError):
 
 class ConvergenceError(AnalysisError):
     """An iterative estimator (EFA, CFA) did not converge."""
+
+
+class ReportError(ServqualError, ValueError):
+    """A report cannot be written as asked (a table indexed by a PII column, an unknown format, ...)."""
+
+
+class LanguageError(AnalysisError, ReportError):
+    """A language other than the two servqual speaks (``"zh"``, ``"en"``) was asked for.
+
+    It is both an :class:`AnalysisError` and a :class:`ReportError` (and so a :class:`ValueError`),
+    because analyses, plots and reports all check the language through one function,
+    :func:`servqual._text.check_lang`.
+    """
+
+
+class CLIError(ServqualError):
+    """A usage problem detected by the command line."""
 
 
 class ServqualWarning(UserWarning):

@@ -28,7 +28,7 @@ from scipy import stats
 from servqual._results import ResultMixin
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.decision.weights import _decision_matrix, _directions, critic_weights, entropy_weights
-from servqual.survey.io import as_frame as _frame
+from servqual._validation import as_frame as _frame
 
 __all__ = [
     "CompositeIndexResult", "composite_index", "topsis", "membership_matrix", "FuzzyEvaluationResult",

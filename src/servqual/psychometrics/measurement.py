@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from servqual._results import ResultMixin, _records
+from servqual._results import ResultMixin, records
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.survey.instrument import Instrument, load_instrument
-from servqual.survey.io import as_frame
+from servqual._validation import as_frame
 
 __all__ = ["measurement_report", "MeasurementReport", "RESULTS_KEYS"]
 
@@ -105,10 +105,10 @@ class MeasurementReport(ResultMixin):
              "model": self.model}
         for key in RESULTS_KEYS:
             df = getattr(self, key)
-            d[key] = _records(df.reset_index(drop=True)) if df is not None else []
+            d[key] = records(df.reset_index(drop=True)) if df is not None else []
         for key in ("efa_loadings", "fornell_larcker", "harman"):
             df = getattr(self, key)
-            d[key] = _records(df.reset_index() if key != "harman" else df) if df is not None and len(df) else []
+            d[key] = records(df.reset_index() if key != "harman" else df) if df is not None and len(df) else []
         d["skipped"] = dict(self.skipped)
         d["warnings"] = list(self.warnings)
         d["interpretation"] = self.notes()

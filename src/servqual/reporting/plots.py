@@ -45,9 +45,10 @@ from matplotlib import pyplot as plt
 from matplotlib import transforms
 from matplotlib.text import Text
 
+from servqual._text import check_lang
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.survey.instrument import Instrument
-from servqual.survey.io import as_frame as _frame
+from servqual._validation import as_frame as _frame
 
 __all__ = [
     "use_cjk_font",
@@ -68,7 +69,6 @@ __all__ = [
     "kano_plot",
 ]
 
-LANGS = ("zh", "en")
 
 #: The colours every figure uses.
 PALETTE = {
@@ -167,10 +167,6 @@ def _v(key: str, lang: str, **fmt) -> str:
     return s.format(**fmt) if fmt else s
 
 
-def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise AnalysisError(f"lang must be 'zh' or 'en', got {lang!r}")
-    return lang
 
 
 # --------------------------------------------------------------------------------------------------
@@ -702,7 +698,7 @@ def likert_bars(data, instrument: Instrument, block: str | None = None, *, items
     -------
     >>> likert_bars(read_dataset("kiosk"), load_instrument("kiosk"), "expectation", lang="en")  # doctest: +SKIP
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     df = _frame(data)
     inst = _instrument(instrument, data)
     if inst is None:
@@ -799,7 +795,7 @@ def item_heatmap(data, instrument: Instrument, block: str | None = None, *, item
     """
     import seaborn as sns
 
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     df = _frame(data)
     inst = _instrument(instrument, data)
     if inst is None:
@@ -870,7 +866,7 @@ def correlation_heatmap(data, instrument: Instrument | None = None, block: str |
 
     from servqual.psychometrics.stats import sufficient_stats
 
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     df = _frame(data)
     inst = _instrument(instrument, data if instrument is not None else None)
     labels = _Labels(inst, lang)
@@ -1018,7 +1014,7 @@ def scree_plot(eigenvalues, thresholds=None, *, kind: str = "pc", kaiser: bool |
     Horn (1965): retain the leading factors whose eigenvalues exceed those of random data. Kaiser (1960)
     rule: eigenvalue > 1, known to over-extract.
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     if kind not in ("pc", "fa"):
         raise AnalysisError("kind must be 'pc' (components) or 'fa' (common factors)")
     if kaiser is None:
@@ -1089,7 +1085,7 @@ def loading_heatmap(loadings, instrument: Instrument | None = None, *, threshold
     import seaborn as sns
     from matplotlib.colors import ListedColormap
 
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     if not isinstance(loadings, pd.DataFrame):
         inner = getattr(loadings, "loadings", None)
         if not isinstance(inner, pd.DataFrame):
@@ -1184,7 +1180,7 @@ def gap_dumbbell(gap, instrument: Instrument | None = None, *, level: str = "ite
         Two marker sets (expectation, perception) with one point per row, one line per row, the gap
         written at the right; items grouped under their dimension names.
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     if level not in ("item", "dimension"):
         raise AnalysisError("level must be 'item' or 'dimension'")
     tab, _ = _gap_rows(gap, level, ["dimension", "item", "expectation", "perception", "gap"])
@@ -1263,7 +1259,7 @@ def gap_bars(gap, instrument: Instrument | None = None, *, level: str = "dimensi
         One bar per row (red: perception below expectation, green: above; the overall gap dark) with CI
         error bars and the gap written beside it, starred when its CI excludes 0.
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     if level not in ("item", "dimension"):
         raise AnalysisError("level must be 'item' or 'dimension'")
     tab, ci = _gap_rows(gap, level, ["dimension", "item", "gap", "ci_low", "ci_high"])
@@ -1343,7 +1339,7 @@ def ipa_plot(table, crosshair=None, *, instrument: Instrument | None = None, lab
         and the quadrant names (in ``lang``) in the corners. Labels are placed so that they overlap neither
         each other nor other points where there is room; a label set away from its point gets a leader line.
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     tab = _result_table(table, "table")
     if crosshair is None:
         crosshair = getattr(table, "crosshair", None)
@@ -1441,7 +1437,7 @@ def radar_plot(scores, instrument: Instrument | None = None, by=None, *, score: 
     """
     from servqual.service.compare import dimension_scores
 
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     inst = _instrument(instrument, scores if not isinstance(scores, (pd.Series, pd.DataFrame)) else None)
     seg_name = None
     if isinstance(scores, pd.Series):
@@ -1553,7 +1549,7 @@ def kano_plot(table, *, crosshair=0.5, instrument: Instrument | None = None, lab
         must-be (bottom right) and indifferent (bottom left), in ``lang``. Labels are placed as in
         :func:`ipa_plot` (no overlaps where there is room, leader lines for labels set away).
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     tab = _result_table(table, "table")
     _need(tab, ["feature", "better", "worse"], "kano_plot")
     better = tab["better"].to_numpy(dtype=float)
@@ -1663,7 +1659,7 @@ def weights_bar(weights, instrument: Instrument | None = None, *, sort: bool = T
     matplotlib.axes.Axes
         One bar per indicator (per method for a DataFrame).
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     w = _weights_input(weights)
     frame = w.to_frame(_v("weight", lang)) if isinstance(w, pd.Series) else w
     frame = frame.apply(pd.to_numeric, errors="coerce").astype(float)
@@ -1763,7 +1759,7 @@ def ahp_hierarchy_plot(criteria, indicators=None, *, goal: str | None = None, in
         Boxes for the goal, every criterion and every indicator, connectors whose width follows the
         weights, and a bar of each indicator's global weight on the right.
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     t = _ahp_tables(criteria, indicators)
     if t.empty:
         raise AnalysisError("the hierarchy has no criteria")
@@ -1865,7 +1861,7 @@ def ranking_plot(scores, *, column: str | None = None, top: int | None = None, i
         One bar per alternative, sorted by rank (best at the top), labelled "#rank  name" ("第rank名  name")
         with the score at the bar end.
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     if isinstance(scores, pd.Series):
         tab = scores.to_frame("score")
     elif isinstance(scores, pd.DataFrame):

@@ -59,7 +59,8 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from servqual.exceptions import ServqualError
+from servqual._text import LANGS, check_lang
+from servqual.exceptions import ReportError
 from servqual.survey.instrument import Text
 
 __all__ = [
@@ -72,17 +73,12 @@ __all__ = [
     "FORMATS",
 ]
 
-LANGS = ("zh", "en")
 FORMATS = ("html", "xlsx", "docx")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _FORMULA_TRIGGERS = ("=", "+", "-", "@")
 _P_COLUMNS = {"p", "pval", "p_value", "pvalue", "p_adj", "pval_adj", "p_adjusted"}
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-class ReportError(ServqualError, ValueError):
-    """A report cannot be written as asked (a table indexed by a PII column, an unknown format, ...)."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -115,10 +111,6 @@ def _opt_text(value, what: str) -> Text | None:
     return t if t else None
 
 
-def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ReportError(f"lang must be 'zh' or 'en', got {lang!r}.")
-    return lang
 
 
 # words of the document in both languages
@@ -393,7 +385,7 @@ class Report:
         for s in self.sections:
             if not isinstance(s, Section):
                 raise ReportError(f"Report sections must be Section objects, got {type(s).__name__}.")
-        _check_lang(self.lang_default)
+        check_lang(self.lang_default)
         pii = self.meta.get("pii", ())
         if isinstance(pii, str):
             pii = [pii]
@@ -482,7 +474,7 @@ class Report:
             captions above them, figures embedded as ``data:image/png;base64`` with captions below;
             nothing is fetched from the network and every text is HTML-escaped.
         """
-        lang = _check_lang(lang or self.lang_default)
+        lang = check_lang(lang or self.lang_default)
         text = _render_html(self, lang)
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
@@ -506,7 +498,7 @@ class Report:
             Sheet names are the table keys made valid (no ``[]:*?/\\``, at most 31 characters, unique).
             Text cells are passed through :func:`neutralise_cell`; PII columns are dropped.
         """
-        lang = _check_lang(lang or self.lang_default)
+        lang = check_lang(lang or self.lang_default)
         return _write_excel(self, Path(path), lang)
 
     def to_docx(self, path, lang: str | None = None, font: str = "Times New Roman",
@@ -533,7 +525,7 @@ class Report:
             ``SEQ`` fields, so Word keeps the numbering when tables are added. Tables with more than 9
             columns are placed on landscape pages.
         """
-        lang = _check_lang(lang or self.lang_default)
+        lang = check_lang(lang or self.lang_default)
         return _write_docx(self, Path(path), lang, font, east_asia_font, heading_east_asia_font)
 
     def write(self, out_dir, formats: Iterable[str] = FORMATS, lang: str | None = None, stem: str = "report") -> dict:
@@ -553,7 +545,7 @@ class Report:
         dict
             ``{format: Path}`` of the files written (``out_dir/<stem>.<format>``).
         """
-        lang = _check_lang(lang or self.lang_default)
+        lang = check_lang(lang or self.lang_default)
         if isinstance(formats, str):
             formats = [f.strip() for f in formats.split(",") if f.strip()]
         formats = list(formats)

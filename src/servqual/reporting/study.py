@@ -23,7 +23,6 @@ table. :func:`run_study` does everything from a file (or a bundled data set) to 
 from __future__ import annotations
 
 import io
-import json
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -33,10 +32,12 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from servqual._results import _records
+from servqual._results import dumps, records
+from servqual._text import T, Text, check_lang, join_names
 from servqual.exceptions import AnalysisError, ServqualError, ServqualWarning
-from servqual.survey.instrument import Instrument, Text, load_instrument
+from servqual.survey.instrument import Instrument, load_instrument
 from servqual.reporting.report import Report, Section
+from servqual.thresholds import BANDS
 
 __all__ = ["study_report", "run_study", "STUDY_SECTIONS"]
 
@@ -46,11 +47,6 @@ STUDY_SECTIONS = ("sample", "items", "reliability", "validity", "weights", "gaps
 
 # Errors an analysis step may raise on unsuitable data; anything else is a defect and propagates.
 _EXPECTED = (ServqualError, ValueError, np.linalg.LinAlgError)
-
-
-def T(zh: str, en: str) -> Text:
-    """A bilingual text."""
-    return Text(zh=zh, en=en)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -140,31 +136,6 @@ def _p(p) -> str:
 
 def _pct(v, nd: int = 1) -> str:
     return "NA" if v is None or not np.isfinite(v) else f"{100 * v:.{nd}f}%"
-
-
-def _join(items, lang: str, most: int = 10) -> str:
-    """Join names in a sentence; after ``most`` names say how many more."""
-    items = [str(i) for i in items]
-    head = ("、" if lang == "zh" else ", ").join(items[:most])
-    if len(items) > most:
-        head += f" 等 {len(items)} 项" if lang == "zh" else f" and {len(items) - most} more"
-    return head
-
-
-def _kmo_label(k: float) -> Text:
-    for cut, zh, en in ((0.9, "极佳", "marvelous"), (0.8, "良好", "meritorious"), (0.7, "中等", "middling"),
-                        (0.6, "平庸", "mediocre"), (0.5, "较差", "miserable")):
-        if k >= cut:
-            return T(zh, en)
-    return T("不可接受", "unacceptable")
-
-
-def _alpha_label(a: float) -> Text:
-    for cut, zh, en in ((0.9, "优秀", "excellent"), (0.8, "良好", "good"), (0.7, "可接受", "acceptable"),
-                        (0.6, "勉强", "questionable"), (0.5, "较差", "poor")):
-        if a >= cut:
-            return T(zh, en)
-    return T("不可接受", "unacceptable")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -363,8 +334,7 @@ def study_report(data, instrument=None, *, lang: str = "zh", exclude=("straightl
     from servqual.survey.io import Responses
     from servqual.survey.screening import screen
 
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    check_lang(lang)
     if instrument is None:
         if not isinstance(data, Responses):
             raise AnalysisError("give the questionnaire: study_report(data, instrument); only servqual Responses carry their own")
@@ -515,36 +485,10 @@ def run_study(path_or_dataset, instrument=None, out_dir="servqual-report", *, la
         doc.update({k: [] for k in RESULTS_KEYS})
     doc["study"] = rep.meta.get("_results", {})
     out = Path(out_dir) / "results.json"
-    out.write_text(json.dumps(_jsonable(doc), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
+    out.write_text(dumps(doc), encoding="utf-8")
     paths = dict(paths)
     paths["json"] = out
     return paths
-
-
-def _jsonable(o):
-    if isinstance(o, Mapping):
-        return {str(k): _jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_jsonable(v) for v in o]
-    if isinstance(o, pd.DataFrame):
-        return _jsonable(_records(o.reset_index(drop=isinstance(o.index, pd.RangeIndex))))
-    if isinstance(o, pd.Series):
-        return {str(k): _jsonable(v) for k, v in o.items()}
-    if isinstance(o, Text):
-        return o.to_dict()
-    if isinstance(o, (bool, np.bool_)):
-        return bool(o)
-    if isinstance(o, (int, np.integer)):
-        return int(o)
-    if isinstance(o, (float, np.floating)):
-        return float(o) if math.isfinite(o) else None
-    if o is None or isinstance(o, str):
-        return o
-    if o is pd.NA:
-        return None
-    if isinstance(o, Path):
-        return str(o)
-    return str(o)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -764,7 +708,7 @@ def _reliability_section(st: _Study, sec: Section, mr) -> None:
     dims = rel[rel["scale"] != "all"]
     if len(allrow):
         a = allrow.iloc[0]
-        lab = _alpha_label(float(a["alpha"]))
+        lab = BANDS["alpha"].band(float(a["alpha"]))
         sec.add_paragraph(T(
             f"总量表 Cronbach's α = {_f(a['alpha'])}（95% Feldt 置信区间 {_f(a['alpha_ci_low'])}–{_f(a['alpha_ci_high'])}），"
             f"信度{lab.zh}（George & Mallery 2003：≥ .90 优秀，≥ .80 良好，≥ .70 可接受）。",
@@ -849,7 +793,7 @@ def _validity_section(st: _Study, sec: Section, mr, seed: int) -> None:
     if len(mr.kmo) and len(mr.bartlett):
         k = float(mr.kmo.loc[mr.kmo["item"] == "overall", "msa"].iloc[0])
         b = mr.bartlett.iloc[0]
-        lab = _kmo_label(k)
+        lab = BANDS["kmo"].band(k)
         ok = b["pval"] < 0.05
         sec.add_paragraph(T(
             f"KMO = {_f(k)}（{lab.zh}；Kaiser 1974：≥ .90 极佳，≥ .80 良好，≥ .70 中等，≥ .60 平庸，≥ .50 较差）；"
@@ -948,9 +892,9 @@ def _validity_section(st: _Study, sec: Section, mr, seed: int) -> None:
         weak = cl[cl["std_loading"] < 0.5]
         sec.add_paragraph(T(
             "标准化载荷 ≥ 0.70 为理想、≥ 0.50 可接受（Hair et al. 2019）；"
-            + (f"低于 0.50 的题项：{_join(weak['item'], 'zh')}。" if len(weak) else "全部题项载荷不低于 0.50。"),
+            + (f"低于 0.50 的题项：{join_names(weak['item'], 'zh')}。" if len(weak) else "全部题项载荷不低于 0.50。"),
             "Standardized loadings >= 0.70 are ideal and >= 0.50 acceptable (Hair et al. 2019); "
-            + (f"below 0.50: {_join(weak['item'], 'en')}." if len(weak) else "every item loads at least 0.50."),
+            + (f"below 0.50: {join_names(weak['item'], 'en')}." if len(weak) else "every item loads at least 0.50."),
         ))
         st.table(sec, "cfa_loadings", T("验证性因子分析标准化载荷", "CFA standardized loadings"), cl)
     # construct validity
@@ -992,9 +936,9 @@ def _validity_section(st: _Study, sec: Section, mr, seed: int) -> None:
                     zip(hi["dimension_a"], hi["dimension_b"], hi["htmt"])]
         sec.add_paragraph(T(
             "HTMT 低于 0.85（严格）或 0.90（宽松）表示区分效度良好（Henseler, Ringle & Sarstedt 2015）；"
-            + (f"达到或超过 0.85 的维度对：{_join(pairs_zh, 'zh')}。" if pairs_zh else "全部维度对均低于 0.85。"),
+            + (f"达到或超过 0.85 的维度对：{join_names(pairs_zh, 'zh')}。" if pairs_zh else "全部维度对均低于 0.85。"),
             "HTMT below 0.85 (strict) or 0.90 (liberal) supports discriminant validity (Henseler, Ringle & Sarstedt 2015); "
-            + (f"pairs at or above 0.85: {_join(pairs_en, 'en')}." if pairs_en else "every pair is below 0.85."),
+            + (f"pairs at or above 0.85: {join_names(pairs_en, 'en')}." if pairs_en else "every pair is below 0.85."),
         ))
         st.table(sec, "htmt", T("HTMT 异质—单质比", "Heterotrait-monotrait ratio (HTMT)"), ht)
     elif "HTMT" in mr.skipped:
@@ -1160,7 +1104,7 @@ def _weights_section(st: _Study, sec: Section, ahp) -> None:
               lambda plots: plots.weights_bar(out.set_index("dimension")[wcols], inst, lang=st.lang))
     st.objects["weights"] = final
     st.objects["weights_source"] = source
-    st.results["weights"] = _records(out.drop(columns=["dimension_name"]))
+    st.results["weights"] = records(out.drop(columns=["dimension_name"]))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1238,7 +1182,7 @@ def _gaps_section(st: _Study, sec: Section) -> None:
     st.table(sec, "gap_reliability", T("期望、感知与差距分数的信度", "Reliability of E, P and the gap scores"), r)
     st.figure(sec, "gap_plot", T("各维度服务质量差距（95%CI）", "Gaps by dimension (95% CI)"),
               lambda plots: plots.gap_bars(res, inst, lang=st.lang))
-    st.results["gaps"] = _records(t[t["level"] != "item"][["level", "dimension", "n", "expectation", "perception", "gap",
+    st.results["gaps"] = records(t[t["level"] != "item"][["level", "dimension", "n", "expectation", "perception", "gap",
                                                            "ci_low", "ci_high", "pval_holm"]])
 
 
@@ -1370,7 +1314,7 @@ def _evaluation_section(st: _Study, sec: Section) -> None:
         st.table(sec, "csi", T("顾客满意度指数（0–100）", "Customer satisfaction index (0-100)"), out,
                  decimals={"index_0_100": 1, "ci_low": 1, "ci_high": 1, "weight": 4})
         st.objects["csi"] = csi
-        st.results["satisfaction_index"] = _records(out.drop(columns=["dimension_name"]))
+        st.results["satisfaction_index"] = records(out.drop(columns=["dimension_name"]))
     # group comparison and TOPSIS of the segments
     if seg:
         cmp_ = st.run(sec, T("分组比较", "group comparison"), lambda: compare_groups(kept, inst, by=seg))
@@ -1419,7 +1363,7 @@ def _evaluation_section(st: _Study, sec: Section) -> None:
                     ))
                     labels = {d: st.dim_name(d) for d in dims}
                     st.table(sec, "topsis", T(f"各 {seg} 组的 TOPSIS 排序", f"TOPSIS ranking of the {seg} groups"), out, labels=labels)
-                    st.results["topsis"] = _records(out)
+                    st.results["topsis"] = records(out)
                     st.figure(sec, "topsis_plot", T(f"各 {seg} 组的 TOPSIS 贴近度", f"TOPSIS closeness of the {seg} groups"),
                               lambda plots: plots.ranking_plot(out.set_index("group")[["closeness", "rank"]], lang=st.lang))
                 ok_all = sc[dims].notna().all(axis=1) & g.isin(groups)
@@ -1460,7 +1404,7 @@ def _evaluation_section(st: _Study, sec: Section) -> None:
                 st.table(sec, "kpi", T("KPI 达标情况", "KPI attainment"), out,
                          labels={"pval": T("未达标单侧p", "Shortfall p")})
                 st.objects["kpi"] = ka
-                st.results["kpi"] = _records(ka)
+                st.results["kpi"] = records(ka)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from scipy import stats
 from servqual._results import ResultMixin
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.survey.instrument import Instrument, load_instrument
-from servqual.survey.io import as_frame as _as_frame
+from servqual._validation import as_frame as _as_frame
 
 __all__ = ["GapResult", "gap_analysis", "zone_of_tolerance", "holm"]
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from servqual._text import check_lang
 from servqual.survey.instrument import Instrument, Scale, Text, load_instrument
 
 __all__ = [
@@ -194,10 +195,6 @@ def _as_instrument(instrument) -> Instrument:
     raise TypeError(f"instrument must be an Instrument or the path / name of a questionnaire, got {type(instrument).__name__}")
 
 
-def _check_lang(lang: str) -> str:
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
-    return lang
 
 
 # --------------------------------------------------------------------------------------------------
@@ -404,7 +401,7 @@ def render_questionnaire(instrument, lang: str = "zh", format: str = "md", *, sh
     '# SERVQUAL after-sales service quality questionnaire (22 attributes)'
     """
     inst = _as_instrument(instrument)
-    _check_lang(lang)
+    check_lang(lang)
     if format not in ("md", "html"):
         raise ValueError(f"format must be 'md' or 'html', got {format!r}")
     sections = [s for s in _layout(inst) if s.respondent]
@@ -630,7 +627,7 @@ def codebook(instrument, lang: str | None = None) -> pd.DataFrame:
     """
     inst = _as_instrument(instrument)
     if lang is not None:
-        _check_lang(lang)
+        check_lang(lang)
     specs = inst.column_specs()
     mc = "; ".join(_num(m) if not isinstance(m, str) else m for m in inst.missing_codes)
     kpis = {k.column: k for k in inst.kpis if k.column}

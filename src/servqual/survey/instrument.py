@@ -37,6 +37,7 @@ import pandas as pd
 import yaml
 
 from servqual._resources import resolve_survey
+from servqual._text import LANGS, Text
 from servqual.exceptions import InstrumentError, InstrumentWarning
 
 __all__ = [
@@ -53,11 +54,11 @@ __all__ = [
     "KANO_ANSWERS",
     "Instrument",
     "load_instrument",
+    "as_instrument",
     "BLOCK_ROLES",
     "OUTCOME_KINDS",
 ]
 
-LANGS = ("zh", "en")
 BLOCK_ROLES = ("expectation", "perception", "importance", "performance", "adequate", "desired")
 OUTCOME_KINDS = ("satisfaction", "loyalty", "recommend", "complaint", "other")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
@@ -131,25 +132,6 @@ def _line(obj, key=None) -> int:
 # --------------------------------------------------------------------------------------------------
 # Data model (frozen)
 # --------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Text:
-    """A bilingual text. ``get(lang)`` falls back to the other language, then to ``default``."""
-
-    zh: str | None = None
-    en: str | None = None
-
-    def get(self, lang: str = "zh", default: str = "") -> str:
-        first = self.zh if lang == "zh" else self.en
-        other = self.en if lang == "zh" else self.zh
-        return first or other or default
-
-    def __bool__(self) -> bool:
-        return bool(self.zh or self.en)
-
-    def to_dict(self) -> dict:
-        return {k: v for k, v in (("zh", self.zh), ("en", self.en)) if v}
-
-
 @dataclass(frozen=True)
 class Scale:
     """A response scale: integer Likert points ``min..max`` with optional bilingual labels, or continuous."""
@@ -577,6 +559,21 @@ def _fmt(v) -> str:
 # --------------------------------------------------------------------------------------------------
 # Loading and validation
 # --------------------------------------------------------------------------------------------------
+def as_instrument(instrument) -> Instrument:
+    """An :class:`Instrument` as it is, or loaded from a questionnaire file or a bundled name.
+
+    >>> as_instrument("kiosk").id
+    'kiosk_kservqual'
+    """
+    if isinstance(instrument, Instrument):
+        return instrument
+    if isinstance(instrument, (str, Path)):
+        return load_instrument(instrument)
+    raise TypeError(
+        f"instrument must be a servqual Instrument, a questionnaire file or a bundled name, got {type(instrument).__name__}"
+    )
+
+
 def load_instrument(path) -> Instrument:
     """Load and validate a questionnaire YAML file.
 

@@ -531,13 +531,3 @@ def _score(df, instrument, source, enc, rows, labels, user_missing) -> Responses
     return Responses(data=data, raw=raw, instrument=instrument, source=source, encoding=enc,
                      log=pd.DataFrame(log, columns=["step", "column", "n", "detail"]),
                      problems=pd.DataFrame(columns=PROBLEM_COLUMNS), row_numbers=rows, value_labels=labels)
-
-
-def as_frame(data) -> pd.DataFrame:
-    """The scored DataFrame of ``data``: a DataFrame as it is, or the ``.data`` of :class:`Responses`."""
-    if isinstance(data, pd.DataFrame):
-        return data
-    inner = getattr(data, "data", None)
-    if isinstance(inner, pd.DataFrame):
-        return inner
-    raise TypeError(f"data must be a pandas DataFrame or servqual Responses, got {type(data).__name__}")

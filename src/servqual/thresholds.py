@@ -1,0 +1,166 @@
+"""Every cut-off servqual applies, with its citation: the single source of result notes, of
+:func:`servqual.measurement.interpret` and of the sentences of the client report.
+
+A :class:`Threshold` is one rule (``alpha >= 0.70``, Nunnally 1978); a :class:`Bands` is a graded
+verbal scale (Kaiser's 1974 KMO bands, George & Mallery's 2003 alpha bands). Code that judges a
+statistic asks here — ``THRESHOLDS["alpha"].met(0.72)`` or ``BANDS["kmo"].label(0.83, "en")`` — and
+cites ``.citation``; no module writes a cut-off of its own. :func:`table` lists them all, for the
+documentation and for the report's appendix.
+
+Examples
+--------
+>>> from servqual.thresholds import THRESHOLDS, BANDS
+>>> THRESHOLDS["htmt_strict"].met(0.81)
+True
+>>> str(THRESHOLDS["rmsea"])
+'RMSEA <= 0.06 (Hu & Bentler 1999)'
+>>> BANDS["kmo"].label(0.83, "en"), BANDS["kmo"].label(0.83, "zh")
+('meritorious', '良好')
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from servqual._text import Text, check_lang
+
+__all__ = ["Threshold", "Band", "Bands", "THRESHOLDS", "BANDS", "threshold", "table"]
+
+_OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One cut-off: ``statistic op value``, as ``citation`` recommends.
+
+    ``met(x)`` is False for a missing or non-finite ``x`` (nothing is met by a statistic that was not
+    computed); callers that must tell "not met" from "not computed" check ``x`` first.
+    """
+
+    key: str
+    statistic: str
+    op: str
+    value: float
+    citation: str
+    meaning: Text
+
+    def met(self, x) -> bool:
+        try:
+            x = float(x)
+        except (TypeError, ValueError):
+            return False
+        return math.isfinite(x) and bool(_OPS[self.op](x, self.value))
+
+    def __str__(self) -> str:
+        return f"{self.statistic} {self.op} {self.value:g} ({self.citation})"
+
+
+@dataclass(frozen=True)
+class Band:
+    """One grade of a verbal scale: values at or above ``lower`` (and below the next grade) are ``name``."""
+
+    lower: float
+    name: Text
+
+
+@dataclass(frozen=True)
+class Bands:
+    """A graded verbal scale from the highest grade down; values under the last grade are ``below``."""
+
+    key: str
+    statistic: str
+    grades: tuple
+    below: Text
+    citation: str
+
+    def band(self, x) -> Text:
+        for g in self.grades:
+            if x >= g.lower:
+                return g.name
+        return self.below
+
+    def label(self, x, lang: str = "en") -> str:
+        return self.band(x).get(check_lang(lang))
+
+
+def _t(key, statistic, op, value, citation, zh, en) -> Threshold:
+    return Threshold(key, statistic, op, value, citation, Text(zh=zh, en=en))
+
+
+#: Every single cut-off, by key.
+THRESHOLDS: dict[str, Threshold] = {t.key: t for t in [
+    _t("alpha", "Cronbach's alpha", ">=", 0.70, "Nunnally 1978", "内部一致性可接受", "acceptable internal consistency"),
+    _t("omega", "McDonald's omega", ">=", 0.70, "Nunnally 1978", "内部一致性可接受", "acceptable internal consistency"),
+    _t("gap_reliability", "difference-score reliability", ">=", 0.70, "Peter, Churchill & Brown 1993",
+       "差距分数可靠", "reliable difference scores"),
+    _t("split_half_min", "worst split-half beta", ">=", 0.50, "Revelle 1979",
+       "题项测量同一事物", "the items measure one thing"),
+    _t("item_msa", "item MSA", ">=", 0.60, "Kaiser 1974", "题项适合因子分析", "item suited to factor analysis"),
+    _t("loading", "standardized loading", ">=", 0.50, "Hair et al. 2019", "载荷可接受", "acceptable loading"),
+    _t("loading_ideal", "standardized loading", ">=", 0.70, "Hair et al. 2019", "载荷理想", "ideal loading"),
+    _t("cfi", "CFI", ">=", 0.95, "Hu & Bentler 1999", "拟合良好", "good fit"),
+    _t("tli", "TLI", ">=", 0.95, "Hu & Bentler 1999", "拟合良好", "good fit"),
+    _t("rmsea", "RMSEA", "<=", 0.06, "Hu & Bentler 1999", "拟合良好", "good fit"),
+    _t("srmr", "SRMR", "<=", 0.08, "Hu & Bentler 1999", "拟合良好", "good fit"),
+    _t("gfi", "GFI", ">=", 0.90, "Jöreskog & Sörbom 1984", "拟合可接受", "acceptable fit"),
+    _t("agfi", "AGFI", ">=", 0.90, "Jöreskog & Sörbom 1984", "拟合可接受", "acceptable fit"),
+    _t("cr", "composite reliability", ">=", 0.70, "Fornell & Larcker 1981; Hair et al. 2019",
+       "收敛效度（组合信度）", "convergent validity (composite reliability)"),
+    _t("ave", "AVE", ">=", 0.50, "Fornell & Larcker 1981; Hair et al. 2019",
+       "收敛效度（平均方差抽取量）", "convergent validity (average variance extracted)"),
+    _t("htmt_strict", "HTMT", "<", 0.85, "Henseler, Ringle & Sarstedt 2015", "区分效度（严格）",
+       "discriminant validity (strict)"),
+    _t("htmt_liberal", "HTMT", "<", 0.90, "Henseler, Ringle & Sarstedt 2015", "区分效度（宽松）",
+       "discriminant validity (liberal)"),
+    _t("harman", "first unrotated factor's share of variance", "<=", 0.50, "Podsakoff et al. 2003",
+       "无明显共同方法偏差", "no dominant common-method factor"),
+    _t("ahp_cr", "AHP consistency ratio", "<", 0.10, "Saaty 1980", "判断矩阵一致性可接受", "acceptable consistency"),
+]}
+
+#: The four Hu & Bentler (1999) fit cut-offs, in the order reports list them.
+HU_BENTLER = ("cfi", "tli", "rmsea", "srmr")
+
+
+def _g(lower, zh, en) -> Band:
+    return Band(lower, Text(zh=zh, en=en))
+
+
+#: Graded verbal scales, by key.
+BANDS: dict[str, Bands] = {
+    "kmo": Bands("kmo", "KMO", (
+        _g(0.9, "极佳", "marvelous"), _g(0.8, "良好", "meritorious"), _g(0.7, "中等", "middling"),
+        _g(0.6, "平庸", "mediocre"), _g(0.5, "较差", "miserable")), Text(zh="不可接受", en="unacceptable"),
+        "Kaiser 1974"),
+    "alpha": Bands("alpha", "Cronbach's alpha", (
+        _g(0.9, "优秀", "excellent"), _g(0.8, "良好", "good"), _g(0.7, "可接受", "acceptable"),
+        _g(0.6, "勉强", "questionable"), _g(0.5, "较差", "poor")), Text(zh="不可接受", en="unacceptable"),
+        "George & Mallery 2003"),
+}
+
+
+def threshold(key: str) -> Threshold:
+    """The cut-off named ``key`` (a clear error naming the known keys otherwise)."""
+    try:
+        return THRESHOLDS[key]
+    except KeyError:
+        raise KeyError(f"no threshold {key!r}; known: {', '.join(THRESHOLDS)}") from None
+
+
+def table(lang: str = "en") -> pd.DataFrame:
+    """Every cut-off and band as one table: ``key, statistic, rule, meaning, citation``.
+
+    >>> table().set_index("key").loc["ave", "rule"]
+    'AVE >= 0.5'
+    """
+    check_lang(lang)
+    rows = [{"key": t.key, "statistic": t.statistic, "rule": f"{t.statistic} {t.op} {t.value:g}",
+             "meaning": t.meaning.get(lang), "citation": t.citation} for t in THRESHOLDS.values()]
+    for b in BANDS.values():
+        grades = "; ".join(f">= {g.lower:g} {g.name.get(lang)}" for g in b.grades) + f"; below: {b.below.get(lang)}"
+        rows.append({"key": b.key + "_bands", "statistic": b.statistic, "rule": grades,
+                     "meaning": "", "citation": b.citation})
+    return pd.DataFrame(rows)
