@@ -3,123 +3,95 @@
 Design the questionnaire, check the data, check reliability and validity (numbers equal to R psych,
 lavaan and semTools), weigh the indicators, evaluate (SERVQUAL gaps, IPA, Kano, TOPSIS, fuzzy evaluation)
 and report.
+
+The flat API (``sq.cronbach_alpha``, ``sq.cfa``, ``sq.study_report`` ...) is listed below in
+:data:`_EXPORTS`, name by name, with the module of the floor that defines it (see
+``docs/architecture.md``). A name is imported on first use, so that ``import servqual`` (and
+``servqual --version``) stays fast and does not load matplotlib or the report writers.
 """
 
 from __future__ import annotations
 
-from ._version import __version__
+import importlib
 
-from .survey.datasets import dataset_path, dataset_readme, list_datasets, list_surveys, load_dataset, read_dataset
-from .exceptions import (
-    AnalysisError,
-    ConvergenceError,
-    ConvergenceWarning,
-    DataReadError,
-    DataValidationError,
-    HeywoodWarning,
-    InstrumentError,
-    InstrumentWarning,
-    ServqualError,
-    ServqualWarning,
-)
-from .survey.instrument import Instrument, load_instrument
-from .survey.io import Responses, read_responses, validate_responses
-from .survey.screening import screen
-from .psychometrics.stats import SufficientStats, sufficient_stats
-from .psychometrics.adequacy import bartlett, eigenvalues, kmo
-from .service.compare import compare_groups, compare_waves, dimension_scores, kpi_attainment, nps, satisfaction_index
-from .decision.evaluate import composite_index, fuzzy_evaluation, grey_relational, membership_matrix, rank_stability, topsis
-from .service.gap import gap_analysis, zone_of_tolerance
-from .psychometrics.cfa import cfa
-from .psychometrics.construct import construct_validity, fornell_larcker, htmt, htmt_matrix
-from .service.ipa import ipa
-from .service.kano import kano, kano_category
-from .psychometrics.efa import efa, harman_single_factor, parallel_analysis
-from .psychometrics.measurement import measurement_report
-from .psychometrics.omega import omega, omega_total
-from .survey.forms import (
-    codebook,
-    render_questionnaire,
-    response_template,
-    write_codebook,
-    write_questionnaire,
-    write_template,
-    write_xlsform,
-    xlsform,
-)
-from .psychometrics.reliability import cronbach_alpha, guttman_lambdas, item_analysis, split_half
-from .reporting.report import Report
-from .decision.weights import (
-    ahp,
-    ahp_form,
-    ahp_group,
-    ahp_hierarchy,
-    ahp_inconsistency,
-    combine_weights,
-    critic_weights,
-    cv_weights,
-    derived_importance,
-    entropy_weights,
-    fuzzy_ahp,
-    objective_weights,
-    pca_weights,
-    read_ahp_form,
-    read_pairwise_matrix,
-    relative_weights,
-    sd_weights,
-    shapley_weights,
-    write_ahp_form,
-)
+from servqual._version import __version__
 
-__all__ = [
-    "__version__",
-    # data sets
-    "dataset_path", "dataset_readme", "list_datasets", "list_surveys", "load_dataset", "read_dataset",
-    # errors
-    "AnalysisError", "ConvergenceError", "ConvergenceWarning", "DataReadError", "DataValidationError",
-    "HeywoodWarning", "InstrumentError", "InstrumentWarning", "ServqualError", "ServqualWarning",
-    # questionnaire, reading, screening
-    "Instrument", "load_instrument", "Responses", "read_responses", "validate_responses", "screen",
-    "SufficientStats", "sufficient_stats",
-    # questionnaire outputs
-    "codebook", "render_questionnaire", "response_template", "write_codebook", "write_questionnaire", "write_template",
-    "write_xlsform", "xlsform",
-    # reliability and validity
-    "cronbach_alpha", "guttman_lambdas", "item_analysis", "split_half", "kmo", "bartlett", "eigenvalues",
-    "measurement_report", "cfa", "construct_validity", "fornell_larcker", "htmt", "htmt_matrix", "efa", "parallel_analysis", "harman_single_factor", "omega", "omega_total",
-    # weights
-    "ahp", "ahp_form", "ahp_group", "ahp_hierarchy", "ahp_inconsistency", "combine_weights", "critic_weights",
-    "cv_weights", "derived_importance", "entropy_weights", "fuzzy_ahp", "objective_weights", "pca_weights",
-    "read_ahp_form", "read_pairwise_matrix", "relative_weights", "sd_weights", "shapley_weights", "write_ahp_form",
-    # evaluation
-    "composite_index", "fuzzy_evaluation", "grey_relational", "membership_matrix", "rank_stability", "topsis",
-    # service-quality analyses
-    "gap_analysis", "zone_of_tolerance", "ipa", "kano", "kano_category",
-    "compare_groups", "compare_waves", "dimension_scores", "kpi_attainment", "nps", "satisfaction_index",
-    # reports
-    "Report", "study_report", "run_study",
-    # submodules under their former flat names (aliases of servqual.<floor>.<module>)
-    "adequacy", "compare", "evaluate", "gap", "plots", "questionnaire", "reliability", "report", "study", "weights",
-]
-
-
-#: Submodules reachable as attributes under their former flat names (``from servqual import plots``);
-#: the modules themselves live in the floors (``servqual.reporting.plots``). Loaded on first use, so that
-#: ``import servqual`` does not import matplotlib.
-_MODULE_ALIASES = {
-    "adequacy": "psychometrics.adequacy", "compare": "service.compare", "evaluate": "decision.evaluate",
-    "gap": "service.gap", "questionnaire": "survey.forms", "reliability": "psychometrics.reliability",
-    "report": "reporting.report", "weights": "decision.weights", "plots": "reporting.plots",
-    "study": "reporting.study",
+#: Every public name of the flat API -> the module (relative to ``servqual``) that defines it.
+_EXPORTS = {
+    module: names.split()
+    for module, names in {
+        # errors and warnings
+        "exceptions": "ServqualError InstrumentError DataReadError DataValidationError AnalysisError ConvergenceError "
+                      "LanguageError ReportError CLIError ServqualWarning InstrumentWarning ConvergenceWarning "
+                      "HeywoodWarning",
+        # result contract
+        "_results": "Summary",
+        # survey: data sets, questionnaire, reading, screening, questionnaire outputs
+        "survey.datasets": "dataset_path dataset_readme list_datasets list_surveys load_dataset read_dataset",
+        "survey.instrument": "Instrument load_instrument",
+        "survey.io": "Responses read_responses validate_responses",
+        "survey.screening": "screen ScreeningResult",
+        "survey.forms": "codebook render_questionnaire response_template write_codebook write_questionnaire "
+                        "write_template write_xlsform xlsform",
+        # psychometrics: reliability and validity
+        "psychometrics.stats": "SufficientStats sufficient_stats",
+        "psychometrics.reliability": "cronbach_alpha guttman_lambdas item_analysis split_half AlphaResult "
+                                     "SplitHalfResult",
+        "psychometrics.adequacy": "bartlett eigenvalues kmo EigenvaluesResult",
+        "psychometrics.efa": "efa harman_single_factor parallel_analysis EFAResult ParallelResult HarmanResult",
+        "psychometrics.omega": "omega omega_total OmegaResult",
+        "psychometrics.cfa": "cfa CFAResult",
+        "psychometrics.construct": "construct_validity fornell_larcker htmt htmt_matrix",
+        "psychometrics.measurement": "measurement_report MeasurementReport",
+        # service-quality analyses
+        "service.gap": "gap_analysis zone_of_tolerance GapResult",
+        "service.ipa": "ipa IPAResult",
+        "service.kano": "kano kano_category KanoResult",
+        "service.compare": "compare_groups compare_waves dimension_scores kpi_attainment nps satisfaction_index "
+                           "CompareResult SatisfactionIndexResult",
+        # decision: weights and evaluation
+        "decision.weights": "ahp ahp_form ahp_group ahp_hierarchy ahp_inconsistency combine_weights critic_weights "
+                            "cv_weights derived_importance entropy_weights fuzzy_ahp objective_weights pca_weights "
+                            "read_ahp_form read_pairwise_matrix relative_weights sd_weights shapley_weights "
+                            "write_ahp_form AHPResult AHPGroupResult AHPHierarchyResult FuzzyAHPResult WeightsResult "
+                            "CombinedWeightsResult",
+        "decision.evaluate": "composite_index fuzzy_evaluation grey_relational membership_matrix rank_stability topsis "
+                             "CompositeIndexResult FuzzyEvaluationResult GreyRelationalResult RankStabilityResult",
+        # reporting
+        "reporting.report": "Report",
+        "reporting.study": "study_report run_study",
+    }.items()
 }
+
+#: Submodules reachable under short names (``from servqual import plots``, ``sq.datasets``); the modules
+#: themselves live in the floors (``servqual.reporting.plots``).
+_MODULE_ALIASES = {
+    "datasets": "survey.datasets", "instrument": "survey.instrument", "io": "survey.io",
+    "screening": "survey.screening", "questionnaire": "survey.forms", "forms": "survey.forms",
+    "reliability": "psychometrics.reliability", "adequacy": "psychometrics.adequacy",
+    "measurement": "psychometrics.measurement", "construct": "psychometrics.construct",
+    "gap": "service.gap", "compare": "service.compare",
+    "weights": "decision.weights", "evaluate": "decision.evaluate",
+    "plots": "reporting.plots", "report": "reporting.report", "study": "reporting.study",
+    "thresholds": "thresholds", "labels": "labels",
+}
+
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = ["__version__", *_WHERE, *_MODULE_ALIASES]
 
 
 def __getattr__(name):
-    """Import the plotting and study layers (matplotlib, seaborn) and the aliased submodules on first use."""
-    import importlib
+    """Import a flat name or an aliased submodule on first use."""
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"servqual.{_WHERE[name]}"), name)
+    elif name in _MODULE_ALIASES:
+        value = importlib.import_module(f"servqual.{_MODULE_ALIASES[name]}")
+    else:
+        raise AttributeError(f"module 'servqual' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
-    if name in _MODULE_ALIASES:
-        return importlib.import_module(f".{_MODULE_ALIASES[name]}", __name__)
-    if name in ("run_study", "study_report"):
-        return getattr(importlib.import_module(".reporting.study", __name__), name)
-    raise AttributeError(f"module 'servqual' has no attribute {name!r}")
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
