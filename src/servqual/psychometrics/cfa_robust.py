@@ -57,7 +57,7 @@ from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics.cfa import cfa, parse_model
 
-__all__ = ["ROBUST_ESTIMATORS", "RobustCFAResult", "cfa_robust"]
+__all__ = ["ROBUST_ESTIMATORS", "RobustCFAResult", "cfa_robust", "FactorModel", "factor_model"]
 
 #: estimator -> (standard errors, test), as lavaan names them
 ROBUST_ESTIMATORS = {
@@ -88,7 +88,14 @@ def _duplication(p: int) -> np.ndarray:
 
 
 @dataclass
-class _Model:
+class FactorModel:
+    r"""A simple-structure factor model :math:`\Sigma = \Lambda\Psi\Lambda^\top + \Theta` and its free parameters.
+
+    ``params`` lists the free parameters as ``(kind, a, b)``: ``("lam", item, factor)``, ``("theta", item,
+    item)``, ``("psi", f, g)``; :meth:`x` gives their values, :meth:`sigma` the implied covariance at a
+    parameter vector and :meth:`dsigma` its derivatives.
+    """
+
     items: list
     factors: list
     params: list  # (kind, a, b) with kind "lam" (item, factor), "theta" (item), "psi" (f, g)
@@ -139,7 +146,8 @@ class _Model:
         return out
 
 
-def _from_ml(ml, model: dict) -> _Model:
+def factor_model(ml, model: dict) -> FactorModel:
+    """The factor model of an ML :class:`~servqual.psychometrics.cfa.CFAResult`, at its estimates."""
     items, factors = list(ml.items), list(model)
     p, m = len(items), len(factors)
     lam, psi, theta = np.zeros((p, m)), np.zeros((m, m)), np.zeros(p)
@@ -160,7 +168,7 @@ def _from_ml(ml, model: dict) -> _Model:
             psi[f, g] = psi[g, f] = r.estimate
             if not r.fixed:
                 params.append(("psi", f, g))
-    return _Model(items, factors, params, lam, psi, theta)
+    return FactorModel(items, factors, params, lam, psi, theta)
 
 
 def _rmsea(t, df, n, c=1.0):
@@ -276,7 +284,7 @@ def cfa_robust(data, model, *, estimator: str = "MLR") -> RobustCFAResult:
     spec = parse_model(model)
     df = as_frame(data)
     ml = cfa(df, spec)
-    mod = _from_ml(ml, spec)
+    mod = factor_model(ml, spec)
     y = df[mod.items].apply(pd.to_numeric, errors="coerce").dropna().to_numpy(float)
     n, p = y.shape
     z = y - y.mean(axis=0)
@@ -392,7 +400,7 @@ def _shifted(t, df, ug):
     return a * t + b, a, b
 
 
-def _gradient(mod: _Model, x, s, p):
+def _gradient(mod: FactorModel, x, s, p):
     """d F_ML / d theta (F_ML = log|Sigma| + tr(S Sigma^-1) - log|S| - p)."""
     sig = mod.sigma(x)
     si = np.linalg.inv(sig)
@@ -400,7 +408,7 @@ def _gradient(mod: _Model, x, s, p):
     return np.array([np.sum(m * d) for d in mod.dsigma(x)])
 
 
-def _observed_information(mod: _Model, x, s, ds, h=1e-6) -> np.ndarray:
+def _observed_information(mod: FactorModel, x, s, ds, h=1e-6) -> np.ndarray:
     """Observed information per case: half the Hessian of F_ML, by central differences of its gradient."""
     k = len(x)
     p = s.shape[0]
@@ -453,7 +461,7 @@ def _ybm_baseline(z, s, dup, ri, n, p):
     return (tr_h1 - tr_h0) / dfb, tr_h1, tr_h0
 
 
-def _estimates(ml, mod: _Model, x, se) -> pd.DataFrame:
+def _estimates(ml, mod: FactorModel, x, se) -> pd.DataFrame:
     z975 = special.ndtri(0.975)
     se_of = {}
     for (kind, a, b), s_ in zip(mod.params, se):
