@@ -57,7 +57,8 @@ from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics.cfa import cfa, parse_model
 
-__all__ = ["ROBUST_ESTIMATORS", "RobustCFAResult", "cfa_robust", "FactorModel", "factor_model"]
+__all__ = ["ROBUST_ESTIMATORS", "RobustCFAResult", "cfa_robust", "FactorModel", "factor_model", "vech_index",
+           "duplication_matrix"]
 
 #: estimator -> (standard errors, test), as lavaan names them
 ROBUST_ESTIMATORS = {
@@ -67,7 +68,7 @@ ROBUST_ESTIMATORS = {
 }
 
 
-def _vech_index(p: int):
+def vech_index(p: int):
     """Rows / columns of vech (lavaan's order: the lower triangle column by column, diagonal included)."""
     rows, cols = [], []
     for j in range(p):
@@ -77,9 +78,9 @@ def _vech_index(p: int):
     return np.array(rows), np.array(cols)
 
 
-def _duplication(p: int) -> np.ndarray:
+def duplication_matrix(p: int) -> np.ndarray:
     """The duplication matrix D: vec(A) = D vech(A) for symmetric A."""
-    ri, ci = _vech_index(p)
+    ri, ci = vech_index(p)
     d = np.zeros((p * p, len(ri)))
     for k, (i, j) in enumerate(zip(ri, ci)):
         d[i * p + j, k] = 1.0
@@ -291,8 +292,8 @@ def cfa_robust(data, model, *, estimator: str = "MLR") -> RobustCFAResult:
     s = z.T @ z / n
     sig = mod.sigma()
     si = np.linalg.inv(sig)
-    ri, ci = _vech_index(p)
-    dup = _duplication(p)
+    ri, ci = vech_index(p)
+    dup = duplication_matrix(p)
     ds = mod.dsigma()
     delta = np.column_stack([m[ri, ci] for m in ds])
     w = 0.5 * dup.T @ np.kron(si, si) @ dup

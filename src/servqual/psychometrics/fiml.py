@@ -337,15 +337,19 @@ def _fit(t, df, tb, dfb, n, ll0, ll1, npar, mu1, s1, nu, sigma) -> dict:
                    "rmsea.notclose.pvalue": float(stats.ncx2.cdf(t, df, n * df * 0.08 ** 2)),
                    "rmsea.notclose.h0": 0.08})
     p = len(mu1)
+    # Bentler's SRMR: residuals scaled by the (EM) observed standard deviations; CRMR and Mplus' SRMR use
+    # residual correlations
     so, sg = np.sqrt(np.diag(s1)), np.sqrt(np.diag(sigma))
+    b_res = (s1 - sigma) / np.outer(so, so)
+    bm_res = (mu1 - nu) / so
     r_res = s1 / np.outer(so, so) - sigma / np.outer(sg, sg)
     m_res = mu1 / so - nu / sg
     il = np.tril_indices(p)
-    sse_cov = float(np.sum(r_res[il] ** 2))
     sse_mean = float(np.sum(m_res ** 2))
     pstar = p * (p + 1) / 2
-    fm["srmr"] = fm["srmr_bentler"] = float(np.sqrt((sse_cov + sse_mean) / (pstar + p)))
-    fm["srmr_bentler_nomean"] = float(np.sqrt(sse_cov / pstar))
+    b_cov, b_mean = float(np.sum(b_res[il] ** 2)), float(np.sum(bm_res ** 2))
+    fm["srmr"] = fm["srmr_bentler"] = float(np.sqrt((b_cov + b_mean) / (pstar + p)))
+    fm["srmr_bentler_nomean"] = float(np.sqrt(b_cov / pstar))
     off = np.tril_indices(p, -1)
     sse_off = float(np.sum(r_res[off] ** 2))
     fm["crmr"] = float(np.sqrt((sse_off + sse_mean) / (p * (p - 1) / 2 + p)))
