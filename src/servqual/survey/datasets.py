@@ -52,13 +52,21 @@ def list_datasets() -> pd.DataFrame:
 
 
 def dataset_path(name: str) -> Path:
-    """Path of a bundled data set's file (read it with :func:`servqual.read_responses`)."""
+    """Path of a bundled data set's file (read it with :func:`servqual.read_responses`).
+
+    >>> dataset_path("kiosk").name
+    'kiosk_servqual_ipa_responses.csv'
+    """
     e = _entry(name)
     return Path(str(data_root().joinpath(e.folder, e.file)))
 
 
 def dataset_readme(name: str) -> str:
-    """The provenance README of a bundled data set (source, licence, N, items, scale, constructs)."""
+    """The provenance README of a bundled data set (source, licence, N, items, scale, constructs).
+
+    >>> dataset_readme("kiosk").splitlines()[0]
+    '# Kiosk service quality survey with expectation and perception items (K-SERVQUAL, Korea 2019)'
+    """
     e = _entry(name)
     return data_root().joinpath(e.folder, "README.md").read_text(encoding="utf-8")
 
@@ -73,11 +81,20 @@ def load_dataset(name: str) -> pd.DataFrame:
 
 
 def list_surveys() -> list:
-    """Names of the questionnaires shipped in ``surveys/`` (load them with :func:`servqual.load_instrument`)."""
+    """Names of the questionnaires shipped in ``surveys/`` (load them with :func:`servqual.load_instrument`).
+
+    >>> list_surveys()[:4]
+    ['after_sales_service_quality', 'bfi_big_five', 'corp_rep', 'ecsi_mobi']
+    """
     root = surveys_root()
     return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
 
 
 def read_dataset(name: str, **kwargs):
-    """Read a bundled data set through its questionnaire: ``read_responses(dataset_path(name), load_instrument(name))``."""
+    """Read a bundled data set through its questionnaire: ``read_responses(dataset_path(name), load_instrument(name))``.
+
+    >>> r = read_dataset("kiosk")
+    >>> r.data.shape, r.instrument.id
+    ((211, 107), 'kiosk_kservqual')
+    """
     return read_responses(dataset_path(name), load_instrument(name), **kwargs)

@@ -16,11 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servqual._results import frame_to_html
+from servqual._results import Summary, frame_to_html
 from servqual.exceptions import DataReadError, DataValidationError
-from servqual.survey.instrument import Instrument, load_instrument
+from servqual.survey.forms.xlsforms import xlsform_export_names
+from servqual.survey.instrument import Instrument, as_instrument
 
-__all__ = ["Responses", "read_responses", "read_table", "validate_responses", "PROBLEM_COLUMNS"]
+__all__ = ["Responses", "read_responses", "check_responses", "read_table", "validate_responses", "format_problems",
+           "PROBLEM_COLUMNS"]
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "hint"]
 _LIKELY_MISSING = {0, 9, 99, 999, 9999, -1, -9, -99, -999, 98, 97, 88}
@@ -73,7 +75,18 @@ class Responses:
         cols = list(self.instrument.columns(block).values())
         return self.data[cols]
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """What was read: the file, its size, the questionnaire, the problems and every step of the log.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> print(sq.read_dataset("holzinger").summary())
+        Responses: ...HolzingerSwineford1939.csv (encoding utf-8)
+          301 rows x 15 columns; questionnaire 'holzinger_swineford': 3 dimensions, 9 items
+          problems: 0
+          - rows: 301 rows read, none dropped
+        """
         inst = self.instrument
         n_items = len(inst.items)
         lines = [
@@ -84,10 +97,11 @@ class Responses:
         ]
         for _, r in self.log.iterrows():
             lines.append(f"  - {r['step']}: {r['detail']}")
-        return "\n".join(lines)
+        return Summary("\n".join(lines), self._repr_html_())
 
     def __repr__(self) -> str:
-        return self.summary()
+        return (f"<Responses: {Path(self.source).name}, {len(self.data)} rows x {self.data.shape[1]} columns, "
+                f"{len(self.problems)} problems>")
 
     def _repr_html_(self) -> str:
         return (
@@ -405,16 +419,24 @@ def read_responses(path, instrument, *, encoding: str | None = None, sheet=None,
         Excel sheet (default: the first).
     errors : {"raise", "report"}
         ``"raise"`` (default): raise :class:`DataValidationError` listing up to ``max_listed`` problem
-        cells, their total and what to do. ``"report"``: return the full problem table instead
-        (an empty table when the file is clean).
+        cells, their total and what to do. ``"report"`` is an alias of :func:`check_responses`: it
+        returns the full problem table instead of :class:`Responses` (an empty table when the file is
+        clean); call :func:`check_responses` for that table.
     max_listed : int
         How many problems the error message lists.
 
     Returns
     -------
-    Responses or pandas.DataFrame
-        :class:`Responses` (``.data`` scored, ``.raw`` as read, ``.log``) or, with ``errors="report"``,
-        the problem table with columns ``file, row, column, value, problem, hint``.
+    Responses
+        ``.data`` scored, ``.raw`` as read, ``.log``, ``.problems`` (empty: a file with problems raises).
+        With the alias ``errors="report"``: the problem table of :func:`check_responses`.
+
+    Raises
+    ------
+    DataValidationError
+        When a cell or a column disagrees with the questionnaire; ``.problems`` holds the full table.
+    DataReadError
+        When the file cannot be read (missing, empty, unknown type or encoding, repeated header names).
 
     Notes
     -----
@@ -434,15 +456,12 @@ def read_responses(path, instrument, *, encoding: str | None = None, sheet=None,
     (2800, 29)
     >>> float(r.raw.loc[0, "A1"]), float(r.data.loc[0, "A1"])   # A1 is reverse-keyed on 1-6
     (2.0, 5.0)
+    >>> len(r.problems)
+    0
     """
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
-    if not isinstance(instrument, Instrument):
-        instrument = load_instrument(instrument)
-    p = Path(path)
-    df, enc, rows, labels, user_missing = read_table(p, encoding=encoding, sheet=sheet)
-    df, renamed = _undo_form_export_names(df, instrument)
-    problems = validate_responses(df, instrument, source=str(p), row_numbers=rows, user_missing=user_missing)
+    instrument, p, (df, enc, rows, labels, user_missing), renamed, problems = _read_and_check(path, instrument, encoding, sheet)
     if errors == "report":
         return problems
     if len(problems):
@@ -456,6 +475,53 @@ def read_responses(path, instrument, *, encoding: str | None = None, sheet=None,
     return resp
 
 
+def check_responses(path, instrument, *, encoding: str | None = None, sheet=None) -> pd.DataFrame:
+    """Read a survey export and return every problem it has against the questionnaire (never raises for them).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The data file (as for :func:`read_responses`).
+    instrument : Instrument or str or path
+        The questionnaire.
+    encoding : str, optional
+        Text encoding of a CSV file; detected when omitted.
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``file, row, column, value, problem, hint``; one row per offending cell (or missing
+        column), empty when the file is clean. ``read_responses(..., errors="report")`` returns the same.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import servqual as sq
+    >>> df = sq.load_dataset("holzinger").astype({"x1": object})
+    >>> df.loc[4, "x1"] = "n/a"
+    >>> path = Path(tempfile.mkdtemp()) / "holzinger.csv"
+    >>> df.to_csv(path, index=False)
+    >>> check_responses(path, "holzinger")[["row", "column", "value", "problem"]]
+       row column value      problem
+    0    6     x1   n/a  not a number
+    """
+    return _read_and_check(path, instrument, encoding, sheet)[-1]
+
+
+def _read_and_check(path, instrument, encoding, sheet):
+    """The questionnaire, the path, what :func:`read_table` read, the renamed headers and the problem table."""
+    instrument = as_instrument(instrument)
+    p = Path(path)
+    table = read_table(p, encoding=encoding, sheet=sheet)
+    df, renamed = _undo_form_export_names(table[0], instrument)
+    table = (df,) + table[1:]
+    problems = validate_responses(df, instrument, source=str(p), row_numbers=table[2], user_missing=table[4])
+    return instrument, p, table, renamed, problems
+
+
 def _undo_form_export_names(df: pd.DataFrame, instrument: Instrument):
     """Rename ODK Central / KoboToolbox group-path headers (``g_items-g_eff-eff1``) to data columns.
 
@@ -465,8 +531,6 @@ def _undo_form_export_names(df: pd.DataFrame, instrument: Instrument):
     wanted = set(instrument.column_specs()["column"])
     if not any(("-" in c or "/" in c) and c not in wanted for c in df.columns):
         return df, {}
-    from servqual.survey.forms import xlsform_export_names
-
     names = xlsform_export_names(instrument)
     mapping = {c: names[c] for c in df.columns if c not in wanted and c in names and names[c] != c}
     targets = list(mapping.values())

@@ -13,22 +13,27 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from servqual._results import ResultMixin
+from servqual._results import ResultMixin, Summary
+from servqual._text import T, check_lang, join_names
 from servqual.exceptions import AnalysisError
-from servqual.survey.instrument import Instrument, load_instrument
+from servqual.survey.instrument import as_instrument
+from servqual.survey.io import Responses
 
-__all__ = ["screen", "ScreeningResult", "longstring", "irv", "mahalanobis", "EXCLUSION_RULES"]
+__all__ = ["screen", "ScreeningResult", "longstring", "irv", "mahalanobis", "EXCLUSION_RULES", "EXCLUSION_RULE_TEXTS"]
 
-EXCLUSION_RULES = {
-    "straightlining": "answered every item of a block with the same scale point",
-    "longstring": "longest run of identical answers at or above the longstring threshold",
-    "attention": "failed one or more attention checks",
-    "too_fast": "completion time below the minimum",
-    "mahalanobis": "multivariate outlier (Mahalanobis D² p below the alpha)",
-    "duplicate_id": "respondent id used more than once (later occurrences)",
-    "duplicate_answers": "answer pattern identical to an earlier respondent's",
-    "missing": "share of unanswered items above max_missing",
+#: Each exclusion rule in both languages.
+EXCLUSION_RULE_TEXTS = {
+    "straightlining": T("同一题组的全部题项选择同一选项（直线作答）", "answered every item of a block with the same scale point"),
+    "longstring": T("连续相同作答的最长长度达到阈值", "longest run of identical answers at or above the longstring threshold"),
+    "attention": T("未通过注意力检测题", "failed one or more attention checks"),
+    "too_fast": T("作答时间短于最短时长", "completion time below the minimum"),
+    "mahalanobis": T("多元离群值（马氏距离 D² 的 p 值小于阈值）", "multivariate outlier (Mahalanobis D² p below the alpha)"),
+    "duplicate_id": T("受访者编号重复（保留首次出现）", "respondent id used more than once (later occurrences)"),
+    "duplicate_answers": T("作答模式与之前的受访者完全相同", "answer pattern identical to an earlier respondent's"),
+    "missing": T("未作答题项比例超过上限", "share of unanswered items above max_missing"),
 }
+#: Each exclusion rule with what it flags (the ``rule`` column of the summary table).
+EXCLUSION_RULES = {name: t.en for name, t in EXCLUSION_RULE_TEXTS.items()}
 
 
 def longstring(values: np.ndarray) -> np.ndarray:
@@ -68,7 +73,14 @@ def longstring(values: np.ndarray) -> np.ndarray:
 
 
 def irv(values: np.ndarray) -> np.ndarray:
-    """Intra-individual response variability: the SD (n-1) of each respondent's answers (Dunn et al. 2018)."""
+    """Intra-individual response variability: the SD (n-1) of each respondent's answers (Dunn et al. 2018).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> irv(np.array([[1, 2, 3, 4, 5], [3, 3, 3, 3, 3.]]))   # apply(x, 1, sd) in R
+    array([1.58113883, 0.        ])
+    """
     x = np.asarray(values, dtype=float)
     cnt = (~np.isnan(x)).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -83,6 +95,17 @@ def mahalanobis(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Rows with a missing answer get NaN (stated in the screening output). A singular covariance matrix
     (collinear items) uses the pseudo-inverse and ``k`` = its rank.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import servqual as sq
+    >>> x = sq.read_dataset("kiosk").items("perception").to_numpy()
+    >>> d2, p = mahalanobis(x)   # R: mahalanobis(x, colMeans(x), cov(x)) on complete rows
+    >>> np.round(d2[:3], 3), np.round(p[:3], 4)
+    (array([19.227,  7.894, 33.172]), array([0.7398, 0.9992, 0.1005]))
+    >>> int(np.isnan(d2).sum())                                # rows with a missing answer
+    4
     """
     x = np.asarray(values, dtype=float)
     ok = ~np.isnan(x).any(axis=1)
@@ -156,21 +179,45 @@ class ScreeningResult(ResultMixin):
     def to_frame(self) -> pd.DataFrame:
         return self.flags.copy()
 
-    def notes(self) -> list:
+    def notes(self, lang: str = "en") -> list:
+        """How many were screened, excluded and kept, and the criteria, in ``lang`` (``"zh"`` or ``"en"``)."""
+        check_lang(lang)
         s = self.settings
+        n, n_excl, n_kept = len(self.flags), int(self.flags["excluded"].sum()), len(self.kept)
+        if lang == "zh":
+            rules = join_names(self.rules, "zh") or "无（仅标记）"
+            return [
+                f"共筛查 {n} 位受访者的 {s['n_items']} 个题项列；按规则（{rules}）剔除 {n_excl} 位，保留 {n_kept} 位。",
+                f"最长连续相同作答的阈值为 {s['longstring_threshold']}（最长题组题项数的一半，Johnson 2005）；"
+                f"马氏距离 D² 仅在完整作答的行上计算，p < {s['mahalanobis_alpha']} 时标记（Meade & Craig 2012）。",
+            ]
         return [
-            f"{len(self.flags)} respondents screened on {s['n_items']} item columns; {int(self.flags['excluded'].sum())} "
-            f"excluded by rules: {', '.join(self.rules) or 'none (flags only)'}; {len(self.kept)} kept.",
+            f"{n} respondents screened on {s['n_items']} item columns; {n_excl} "
+            f"excluded by rules: {', '.join(self.rules) or 'none (flags only)'}; {n_kept} kept.",
             f"Longstring threshold {s['longstring_threshold']} (half the items of the longest block, Johnson 2005); "
             f"Mahalanobis D² flagged at p < {s['mahalanobis_alpha']} on complete rows only (Meade & Craig 2012).",
         ]
 
-    def summary(self, decimals: int = 3) -> str:
+    def summary(self, decimals: int = 3, lang: str = "en") -> Summary:
+        """The summary table (rounded to ``decimals``) and the notes in ``lang``.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> res = sq.screen(sq.read_dataset("kiosk"), "kiosk", exclude=["straightlining"])
+        >>> print(res.summary(lang="zh"))
+        Screening of careless responses
+        ...
+        - 共筛查 211 位受访者的 96 个题项列；按规则（straightlining）剔除 9 位，保留 202 位。
+        - 最长连续相同作答的阈值为 12（最长题组题项数的一半，Johnson 2005）；马氏距离 D² 仅在完整作答的行上计算，p < 0.001 时标记（Meade & Craig 2012）。
+        """
+        notes = self.notes(lang)
         parts = [self.title, "=" * len(self.title)]
+        table = self.summary_table()
         with pd.option_context("display.width", 160, "display.max_columns", 20):
-            parts.append(self.summary_table().round(decimals).to_string(index=False))
-        parts.extend(f"- {n}" for n in self.notes())
-        return "\n".join(parts)
+            parts.append(table.round(decimals).to_string(index=False))
+        parts.extend(f"- {n}" for n in notes)
+        return Summary("\n".join(parts), self._html({"summary": table}, notes, decimals))
 
 
 def screen(data, instrument, *, exclude=None, longstring_threshold: int | None = None, min_duration: float | None = None,
@@ -208,13 +255,14 @@ def screen(data, instrument, *, exclude=None, longstring_threshold: int | None =
     >>> import servqual as sq
     >>> r = sq.read_dataset("bfi")
     >>> res = sq.screen(r, "bfi", exclude=["straightlining"])
-    >>> int(res.flags["straightlining"].sum()) >= 0
-    True
+    >>> int(res.flags["straightlining"].sum()), len(res.kept)
+    (4, 2796)
+    >>> res.exclusion_log.head(2)
+       respondent  row         reasons
+    0       62783  563  straightlining
+    1       64642 1431  straightlining
     """
-    from servqual.survey.io import Responses
-
-    if not isinstance(instrument, Instrument):
-        instrument = load_instrument(instrument)
+    instrument = as_instrument(instrument)
     if isinstance(data, Responses):
         answers, scored, rows = data.raw, data.data, data.row_numbers
     elif isinstance(data, pd.DataFrame):
@@ -229,7 +277,7 @@ def screen(data, instrument, *, exclude=None, longstring_threshold: int | None =
         raise AnalysisError("no respondents to screen (the data has no rows)")
     block_ids = [b.id for b in instrument.blocks] or [None]
     if blocks is not None:
-        block_ids = [instrument._block_id(b) for b in blocks]
+        block_ids = [instrument.block_id(b) for b in blocks]
     block_cols = {}
     for b in block_ids:
         cols = list(instrument.columns(b).values())

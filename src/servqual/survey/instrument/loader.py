@@ -1,0 +1,194 @@
+"""Loading a questionnaire: finding the file, reading YAML with line numbers, running every check, building
+the :class:`~servqual.survey.instrument.model.Instrument`.
+
+:func:`build_instrument` runs the checks topic by topic (each in its ``checks_*`` module: scales and
+missing codes, blocks, dimensions, items, KPIs, special columns, Kano, hierarchy), collects every problem
+and raises one :class:`~servqual.exceptions.InstrumentError` listing them all with their lines.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import yaml
+
+from servqual._resources import resolve_survey
+from servqual._text import LANGS
+from servqual.exceptions import InstrumentError
+from servqual.survey.instrument.checks_blocks import parse_blocks
+from servqual.survey.instrument.checks_columns import parse_special_columns
+from servqual.survey.instrument.checks_dimensions import parse_dimensions
+from servqual.survey.instrument.checks_hierarchy import parse_hierarchy
+from servqual.survey.instrument.checks_items import check_attention_positions, parse_item_list
+from servqual.survey.instrument.checks_kano import parse_kano
+from servqual.survey.instrument.checks_kpis import parse_kpis
+from servqual.survey.instrument.checks_scales import (
+    check_gap_scales,
+    check_missing_codes,
+    parse_default_scale,
+    parse_missing_codes,
+    parse_named_scales,
+)
+from servqual.survey.instrument.model import Instrument
+from servqual.survey.instrument.problems import Claims, Context, Problems, check_id, parse_text
+from servqual.survey.instrument.yaml_lines import LineLoader, line_of
+
+__all__ = ["load_instrument", "as_instrument", "parse_yaml_text", "build_instrument", "TOP_KEYS"]
+
+#: The keys a questionnaire file may have at its top level.
+TOP_KEYS = {
+    "id", "version", "title", "instructions", "citation", "languages", "scale", "scales", "missing_codes",
+    "dimensions", "blocks", "analysis_block", "outcomes", "attention_checks", "kpis", "hierarchy",
+    "respondent_id", "duration", "pii", "segments", "description", "notes", "source", "license", "data", "kano",
+}
+
+
+def as_instrument(instrument) -> Instrument:
+    """An :class:`Instrument` as it is, or loaded from a questionnaire file or a bundled name.
+
+    >>> as_instrument("kiosk").id
+    'kiosk_kservqual'
+    """
+    if isinstance(instrument, Instrument):
+        return instrument
+    if isinstance(instrument, (str, Path)):
+        return load_instrument(instrument)
+    raise TypeError(
+        f"instrument must be a servqual Instrument, a questionnaire file or a bundled name, got {type(instrument).__name__}"
+    )
+
+
+def load_instrument(path) -> Instrument:
+    """Load and validate a questionnaire YAML file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A YAML file, or the name of a questionnaire shipped with servqual (``"servqual22"``,
+        ``"after_sales_service_quality"``) or of a bundled data set (``"mobi"``, ``"kiosk"``, ...;
+        see :func:`servqual.list_datasets`).
+
+    Returns
+    -------
+    Instrument
+
+    Raises
+    ------
+    InstrumentError
+        Listing every problem as ``file:line: message`` (duplicate ids, unknown references, bad
+        scales, E/P blocks that do not pair up, a dimension with fewer than 2 items, unsafe YAML tags).
+
+    Warns
+    -----
+    InstrumentWarning
+        A dimension with fewer than 3 items (reliability and CFA are weak with 2).
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> inst = sq.load_instrument("servqual22")
+    >>> inst.dimension_ids
+    ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy']
+    """
+    p = Path(path)
+    if not p.exists() and not p.suffix:
+        resolved = resolve_survey(str(path))  # a bundled questionnaire by name
+        if resolved is None:
+            raise InstrumentError(
+                f"{path}: no such questionnaire file, and no bundled questionnaire of that name. "
+                "Give the path of a .yaml file, or one of servqual.list_surveys()."
+            )
+        p = resolved
+    if not p.exists():
+        raise InstrumentError(f"{p}: file not found. Check the path of the questionnaire (.yaml) file.")
+    try:
+        raw_bytes = p.read_bytes()
+    except OSError as e:
+        raise InstrumentError(f"{p}: cannot read the file ({e.strerror}).") from None
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw_bytes.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InstrumentError(f"{p}: not a text file in UTF-8 or GBK; save the questionnaire as UTF-8.") from None
+    return parse_yaml_text(text, str(p))
+
+
+def parse_yaml_text(text: str, source: str) -> Instrument:
+    """Parse the YAML text of a questionnaire (``source`` names it in messages) and build the instrument."""
+    try:
+        spec = yaml.load(io.StringIO(text), Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+    except yaml.constructor.ConstructorError as e:
+        mark = e.problem_mark
+        where = f"{source}:{mark.line + 1}" if mark else source
+        prob = str(e.problem)
+        if "python" in prob or "could not determine a constructor" in prob:
+            prob = (
+                f"unsafe or unknown YAML tag ({prob.split('for the tag')[-1].strip()}); questionnaire files "
+                "are plain data and may not contain tags such as !!python/object. Remove the tag"
+            )
+        raise InstrumentError(f"{where}: {prob}.") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        problem = getattr(e, "problem", None) or str(e)
+        raise InstrumentError(
+            f"{where}: the file is not valid YAML ({problem}). Check the indentation and the quotes around that line."
+        ) from None
+    if not isinstance(spec, dict):
+        raise InstrumentError(f"{source}: the file must be a YAML mapping with at least 'id', 'scale' and 'dimensions'.")
+    return build_instrument(spec, source, stacklevel=6)
+
+
+def build_instrument(spec: dict, source: str, stacklevel: int = 4) -> Instrument:
+    """Check a questionnaire given as a mapping and build it; raise :class:`InstrumentError` listing every problem.
+
+    Examples
+    --------
+    >>> build_instrument({"id": "s", "scale": {"min": 1, "max": 5},
+    ...                   "dimensions": [{"id": "d", "items": ["a", "c", {"id": "b", "reverse": "yes"}]}]}, "<dict>")
+    Traceback (most recent call last):
+    ...
+    servqual.exceptions.InstrumentError: <dict>: 1 problem(s) in the questionnaire:
+      <dict>: item 'b': reverse must be true or false, got 'yes'
+    """
+    pr = Problems(source, stacklevel=stacklevel)
+    for k in spec:
+        if k not in TOP_KEYS:
+            pr.err(line_of(spec, k), f"unknown top-level key {k!r}; allowed: {', '.join(sorted(TOP_KEYS))}")
+    iid = check_id(spec.get("id"), pr, line_of(spec, "id") or 1, "the questionnaire")
+    named = parse_named_scales(spec, pr)
+    default_scale = parse_default_scale(spec, pr, named)
+    mc = parse_missing_codes(spec, pr)
+    blocks, analysis_block = parse_blocks(spec, pr, named)
+    check_gap_scales(blocks, pr, default_scale)
+
+    ctx = Context(pr=pr, claims=Claims(pr), named=named, blocks=blocks, default_scale=default_scale)
+    dims = parse_dimensions(ctx, spec)
+    outcomes = parse_item_list(ctx, spec, "outcomes", "outcome", "outcome")
+    checks = parse_item_list(ctx, spec, "attention_checks", "attention", "attention check")
+    check_attention_positions(ctx, checks, dims)
+    kpis = parse_kpis(ctx, spec)
+    cols = parse_special_columns(ctx, spec)
+    hierarchy = parse_hierarchy(ctx, spec, dims, outcomes, kpis)
+    check_missing_codes(spec, pr, mc, [default_scale] + [b.scale for b in blocks] + [it.scale for d in dims for it in d.items]
+                        + [it.scale for it in list(outcomes) + list(checks)])
+    kano_features, kano_answers = parse_kano(ctx, spec.get("kano"), line_of(spec, "kano"))
+
+    langs = spec.get("languages", list(LANGS))
+    if not isinstance(langs, list) or any(x not in LANGS for x in langs):
+        pr.err(line_of(spec, "languages"), f"languages must be a list drawn from zh, en; got {langs!r}")
+        langs = list(LANGS)
+    version = spec.get("version")
+    pr.raise_if_any()
+    return Instrument(
+        id=iid, scale=default_scale, dimensions=tuple(dims), version=None if version is None else str(version),
+        title=parse_text(spec.get("title"), pr, 1, "title"), instructions=parse_text(spec.get("instructions"), pr, 1, "instructions"),
+        citation=spec.get("citation"), languages=tuple(langs), missing_codes=tuple(mc), blocks=tuple(blocks),
+        analysis_block=analysis_block, outcomes=outcomes, attention_checks=checks, kpis=tuple(kpis), hierarchy=hierarchy,
+        respondent_id=cols.respondent_id, duration_column=cols.duration_column, duration_unit=cols.duration_unit,
+        min_duration=cols.min_duration, pii=tuple(cols.pii), segments=tuple(cols.segments),
+        scales=tuple(named.items()), kano_features=kano_features, kano_answers=kano_answers, source=source,
+    )
