@@ -304,3 +304,34 @@ def test_nps_hand_worked_and_bad_input(kiosk, inst):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         nps(df, "rec")
+
+
+# ---------------------------------------------------------------------------------------------
+# the result contract: confidence (alias ci), notes in both languages
+# ---------------------------------------------------------------------------------------------
+def test_confidence_and_its_alias_ci_in_every_comparison(kiosk, inst):
+    a = compare_groups(kiosk, inst, by="sex", confidence=0.9)
+    b = compare_groups(kiosk, inst, by="sex", ci=0.9)
+    pd.testing.assert_frame_equal(a.groups, b.groups)
+    assert a.confidence == a.ci == 0.9
+    g = a.groups.iloc[0]
+    assert_allclose(g["ci_high"] - g["mean"], stats.t.ppf(0.95, g["n"] - 1) * g["se"], atol=1e-12)
+    half = kiosk.iloc[:100], kiosk.iloc[100:]
+    pd.testing.assert_frame_equal(compare_waves(*half, inst, confidence=0.9), compare_waves(*half, inst, ci=0.9))
+    si = satisfaction_index(kiosk, inst, confidence=0.9)
+    pd.testing.assert_frame_equal(si.table, satisfaction_index(kiosk, inst, ci=0.9).table)
+    assert si.confidence == si.ci == 0.9
+    rec = kiosk.assign(r=np.arange(len(kiosk)) % 11)
+    pd.testing.assert_frame_equal(nps(rec, "r", confidence=0.9), nps(rec, "r", ci=0.9))
+    with pytest.raises(ValueError, match="ci must be a confidence level"):
+        compare_groups(kiosk, inst, by="sex", ci=2)
+    with pytest.raises(TypeError, match="give the confidence level once"):
+        satisfaction_index(kiosk, inst, confidence=0.8, ci=0.9)
+
+
+def test_comparison_notes_in_chinese_and_english(kiosk, inst):
+    for res in (compare_groups(kiosk, inst, by="sex"), satisfaction_index(kiosk, inst, weights="importance")):
+        en, zh = res.notes(), res.notes("zh")
+        assert len(en) == len(zh) and en != zh
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in line) for line in zh)
+    assert satisfaction_index(kiosk, inst).notes("zh")[0].startswith("指数 ")

@@ -396,3 +396,32 @@ def test_item_at_the_ceiling_for_everyone_warns_and_keeps_alpha_defined(kiosk, i
         rel = gap_analysis(df, inst).reliability.set_index("dimension")
     c = df[["sq19_exp", "sq20_exp", "sq21_exp"]].cov().to_numpy()
     assert_allclose(rel.loc["security", "alpha_e"], 1.5 * (1 - np.trace(c) / c.sum()), atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# the result contract: confidence (alias ci), notes in both languages
+# ---------------------------------------------------------------------------------------------
+def test_confidence_and_its_alias_ci(kiosk, inst):
+    a = gap_analysis(kiosk, inst, confidence=0.9)
+    b = gap_analysis(kiosk, inst, ci=0.9)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert a.confidence == a.ci == b.confidence == 0.9
+    s = a.table[a.table["level"] == "overall"].iloc[0]
+    assert_allclose(s["ci_high"] - s["gap"], stats.t.ppf(0.95, s["n"] - 1) * s["se"], atol=1e-12)
+    assert "90% CI" in a.notes()[1] and "90% CI" in a.notes("zh")[1]
+    with pytest.raises(ValueError, match="confidence must be a confidence level"):
+        gap_analysis(kiosk, inst, confidence=95)
+    with pytest.raises(ValueError, match="ci must be a confidence level"):
+        gap_analysis(kiosk, inst, ci=1.5)
+    with pytest.raises(TypeError, match="give the confidence level once"):
+        gap_analysis(kiosk, inst, confidence=0.9, ci=0.99)
+
+
+def test_gap_notes_in_chinese_and_english(res):
+    en, zh = res.notes(), res.notes(lang="zh")
+    assert len(en) == len(zh) and en != zh
+    assert en[0].startswith(f"{res.n} respondents") and zh[0].startswith(f"{res.n} 位受访者")
+    assert "总体差距" in zh[1]
+    assert "Holm" in res.summary(lang="zh")
+    with pytest.raises(ValueError, match="lang must be"):
+        res.notes("fr")

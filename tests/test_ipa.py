@@ -161,3 +161,16 @@ def test_ipa_bad_input(kiosk, inst):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ipa(kiosk, inst, importance="relative_weights")  # no warning for relative weights
+
+
+def test_quadrant_names_come_from_the_labels_and_notes_speak_both_languages(kiosk, inst):
+    from servqual.labels import IPA_QUADRANTS
+
+    assert QUADRANTS == {q: (t.zh, t.en) for q, t in IPA_QUADRANTS.items()}
+    res = ipa(kiosk, inst)
+    en, zh = res.notes(), res.notes("zh")
+    assert len(en) == len(zh)
+    assert any(n.startswith("Concentrate here / 重点改进区: q") for n in en)
+    assert any(n.startswith("重点改进区：q") for n in zh)
+    assert zh[-1].startswith("优先改进：q16")
+    assert "十字线" in res.summary(lang="zh")

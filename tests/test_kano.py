@@ -12,7 +12,8 @@ from numpy.testing import assert_allclose
 from servqual.survey.datasets import dataset_path
 from servqual.exceptions import AnalysisError
 from servqual.survey.instrument import Instrument, load_instrument
-from servqual.service.kano import KANO_TABLE, KanoResult, kano, kano_category
+from servqual import labels
+from servqual.service.kano import KANO_CATEGORIES, KANO_TABLE, KanoResult, kano, kano_category
 
 ANS = ["like", "must_be", "neutral", "live_with", "dislike"]
 
@@ -65,7 +66,7 @@ def test_kiosk_kano_instrument_loads_without_warning():
 
 
 def test_kiosk_categories_match_an_independent_crosstab(data, inst):
-    res = kano(data, inst, lang="en")
+    res = kano(data, inst)
     assert isinstance(res, KanoResult)
     t = res.table.set_index("feature")
     code = {"like": "like", "must-be": "must_be", "neutral": "neutral", "live-with": "live_with", "dislike": "dislike"}
@@ -132,3 +133,36 @@ def test_kano_bad_input(data, inst):
     with pytest.raises(AnalysisError, match="unknown Kano feature"):
         kano(data, inst, features=["k99"])
     assert kano(data, inst, features=["k03"]).table["feature"].tolist() == ["k03"]
+
+
+def test_kano_table_carries_codes_and_both_languages_without_lang(data, inst):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        t = kano(data, inst).table.set_index("feature")
+    feat = {f.id: f for f in inst.kano_features}
+    assert t.loc["k01", "category"] == "M"
+    assert (t.loc["k01", "category_zh"], t.loc["k01", "category_en"]) == ("必备质量", "Must-be")
+    assert t.loc["k01", "text_zh"] == feat["k01"].text.zh and t.loc["k01", "text_en"] == feat["k01"].text.en
+    # the columns of earlier versions: Chinese unless the deprecated lang says otherwise
+    assert t.loc["k01", "category_label"] == "必备质量" and t.loc["k01", "text"] == feat["k01"].text.zh
+
+
+def test_kano_lang_keyword_is_deprecated_but_still_works(data, inst):
+    with pytest.warns(FutureWarning, match=r"kano\(lang=\) is deprecated"):
+        t = kano(data, inst, lang="en").table.set_index("feature")
+    assert t.loc["k01", "category_label"] == "Must-be"
+    assert t.loc["k01", "text"] == inst.kano_features[0].text.en
+    default = kano(data, inst).table
+    assert_allclose(t[["better", "worse"]].to_numpy(float), default.set_index("feature")[["better", "worse"]].to_numpy(float))
+    with pytest.warns(FutureWarning), pytest.raises(ValueError, match="lang must be"):
+        kano(data, inst, lang="fr")
+
+
+def test_kano_names_come_from_the_labels_and_notes_speak_both_languages(data, inst):
+    assert KANO_CATEGORIES == {c: (t.zh, t.en) for c, t in labels.KANO_CATEGORIES.items()}
+    res = kano(data, inst)
+    en, zh = res.notes(), res.notes("zh")
+    assert len(en) == len(zh)
+    assert any(n.startswith("Must-be (必备质量): k01") for n in en)
+    assert any(n.startswith("必备质量（Must-be）：k01") for n in zh)
+    assert "必备质量" in res.summary(lang="zh") and "Must-be" in res.summary(lang="en")

@@ -41,6 +41,8 @@ METHODS = _v({
     "shapley": ("Shapley 值", "Shapley value"),
     "regression": ("标准化回归系数", "Standardised regression"),
     "equal": ("等权", "Equal"),
+    "stated": ("直接评定的重要性", "Stated importance"),
+    "correlation": ("与总体满意度的相关", "Correlation with overall satisfaction"),
 })
 
 #: Importance-performance quadrants (Martilla & James 1977).

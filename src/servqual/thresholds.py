@@ -119,6 +119,9 @@ THRESHOLDS: dict[str, Threshold] = {t.key: t for t in [
     _t("harman", "first unrotated factor's share of variance", "<=", 0.50, "Podsakoff et al. 2003",
        "无明显共同方法偏差", "no dominant common-method factor"),
     _t("ahp_cr", "AHP consistency ratio", "<", 0.10, "Saaty 1980", "判断矩阵一致性可接受", "acceptable consistency"),
+    _t("significance", "p-value", "<", 0.05, "Fisher 1925 (conventional level)", "统计显著", "statistically significant"),
+    _t("kano_questionable", "share of questionable Kano answers", "<=", 0.10, "Berger et al. 1993",
+       "题对措辞可被理解", "the question pair is understood"),
 ]}
 
 #: The four Hu & Bentler (1999) fit cut-offs, in the order reports list them.
@@ -135,6 +138,9 @@ BANDS: dict[str, Bands] = {
         _g(0.9, "极佳", "marvelous"), _g(0.8, "良好", "meritorious"), _g(0.7, "中等", "middling"),
         _g(0.6, "平庸", "mediocre"), _g(0.5, "较差", "miserable")), Text(zh="不可接受", en="unacceptable"),
         "Kaiser 1974"),
+    "eta_sq": Bands("eta_sq", "eta squared / omega squared", (
+        _g(0.14, "大", "large"), _g(0.06, "中", "medium"), _g(0.01, "小", "small")), Text(zh="可忽略", en="negligible"),
+        "Cohen 1988"),
     "alpha": Bands("alpha", "Cronbach's alpha", (
         _g(0.9, "优秀", "excellent"), _g(0.8, "良好", "good"), _g(0.7, "可接受", "acceptable"),
         _g(0.6, "勉强", "questionable"), _g(0.5, "较差", "poor")), Text(zh="不可接受", en="unacceptable"),

@@ -18,10 +18,26 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from servqual.thresholds import BANDS, THRESHOLDS
 from servqual._results import ResultMixin
+from servqual._text import T, check_lang, join_names
+from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.service.gap import _as_frame, _block_columns, _check_instrument, _ci_level, _dimension_weights, _one_sample, holm
-from servqual.survey.instrument import Instrument
+from servqual.service.inference import (
+    ConfidenceAlias,
+    block_columns,
+    confidence_level,
+    dimension_weights,
+    games_howell,
+    hedges_g,
+    holm_by_level,
+    one_sample,
+    segments,
+    welch_anova,
+    welch_t,
+    weight_source_text,
+)
+from servqual.survey.instrument import Instrument, as_instrument
 
 __all__ = [
     "dimension_scores",
@@ -54,9 +70,19 @@ def dimension_scores(data, instrument: Instrument, score: str | None = None) -> 
     pandas.DataFrame
         One column per dimension plus ``overall``, indexed like ``data``. A score is NaN when one of its
         items is unanswered.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> scores = dimension_scores(sq.read_dataset("kiosk").data, sq.load_instrument("kiosk"))
+    >>> scores[["usefulness", "fun", "overall"]].head(3).round(3)  # rowMeans() of each dimension's items
+       usefulness    fun  overall
+    0       6.333  5.333    5.167
+    1       6.000  5.000    5.500
+    2       7.000  4.667    5.125
     """
-    df = _as_frame(data)
-    inst = _check_instrument(instrument)
+    df = as_frame(data)
+    inst = as_instrument(instrument)
     if score == "gap":
         e = dimension_scores(df, inst, "expectation")
         p = dimension_scores(df, inst, "perception")
@@ -69,7 +95,7 @@ def dimension_scores(data, instrument: Instrument, score: str | None = None) -> 
                 f"(blocks: {', '.join(f'{x.id} ({x.role})' for x in inst.blocks)})"
             )
         role = b.role
-        cols = _block_columns(df, inst, role, "dimension scores")
+        cols = block_columns(df, inst, role, "dimension scores")
     else:
         if score not in (None, ""):
             raise AnalysisError(f"questionnaire {inst.id!r} has no blocks; leave score=None")
@@ -86,6 +112,11 @@ def dimension_scores(data, instrument: Instrument, score: str | None = None) -> 
     return res
 
 
+def _holm_dimensions(table: pd.DataFrame, pcol: str) -> np.ndarray:
+    """Holm-adjusted ``pcol`` across the dimensions; the overall row keeps its p-value."""
+    return holm_by_level(table[pcol], np.where(table["dimension"] == "overall", "overall", "dimension"))
+
+
 def _scale_range(inst: Instrument, score) -> tuple[float, float]:
     if inst.blocks:
         b = inst.block(score) if score not in (None, "gap") else inst.block(inst.analysis_block)
@@ -98,32 +129,8 @@ def _scale_range(inst: Instrument, score) -> tuple[float, float]:
 # --------------------------------------------------------------------------------------------------
 # Group comparisons
 # --------------------------------------------------------------------------------------------------
-def _welch_anova(groups: list) -> tuple[float, float, float, float]:
-    """Welch (1951) heteroscedastic one-way ANOVA: F, df1, df2, p."""
-    n = np.array([g.size for g in groups], dtype=float)
-    m = np.array([g.mean() for g in groups])
-    v = np.array([g.var(ddof=1) for g in groups])
-    k = len(groups)
-    w = n / v
-    sw = w.sum()
-    mw = (w * m).sum() / sw
-    lam = ((1 - w / sw) ** 2 / (n - 1)).sum()
-    f = ((w * (m - mw) ** 2).sum() / (k - 1)) / (1 + 2 * (k - 2) / (k**2 - 1) * lam)
-    df2 = (k**2 - 1) / (3 * lam)
-    return float(f), float(k - 1), float(df2), float(stats.f.sf(f, k - 1, df2))
-
-
-def _hedges_g(a: np.ndarray, b: np.ndarray) -> float:
-    na, nb = a.size, b.size
-    sp = np.sqrt(((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2))
-    if not sp > 0:
-        return np.nan
-    d = (a.mean() - b.mean()) / sp
-    return float(d * (1 - 3 / (4 * (na + nb) - 9)))
-
-
 @dataclass(frozen=True, repr=False, eq=False)
-class CompareResult(ResultMixin):
+class CompareResult(ConfidenceAlias, ResultMixin):
     """Result of :func:`compare_groups`.
 
     Attributes
@@ -135,8 +142,11 @@ class CompareResult(ResultMixin):
     posthoc : pandas.DataFrame
         Games-Howell comparisons: ``dimension, group_a, group_b, mean_a, mean_b, diff, se, t, df, pval, hedges_g``.
     by : str
+        The segment column.
     dropped : tuple
         Groups left out (fewer than ``min_group_size`` respondents).
+    confidence : float
+        Confidence level of the group-mean intervals; ``ci`` is its alias.
     """
 
     table: pd.DataFrame
@@ -144,29 +154,39 @@ class CompareResult(ResultMixin):
     posthoc: pd.DataFrame
     by: str
     dropped: tuple = ()
+    confidence: float = 0.95
     title: str = field(default="Comparison of groups")
 
     def tables(self) -> dict:
         return {f"Dimension scores by {self.by}: tests": self.table, "Group means": self.groups,
                 "Games-Howell post-hoc comparisons": self.posthoc}
 
-    def notes(self) -> list:
+    def notes(self, lang: str = "en") -> list:
+        """Interpretation lines in ``lang`` (``"zh"`` or ``"en"``)."""
+        check_lang(lang)
         t = self.table
         lines = []
         if self.dropped:
-            lines.append(f"Left out (too few respondents): {', '.join(map(str, self.dropped))}.")
-        sig = t[t["welch_pval_holm"] < 0.05]
-        lines.append(
+            lines.append(T(f"受访者过少而未纳入的组：{join_names(self.dropped, 'zh', len(self.dropped))}。",
+                           f"Left out (too few respondents): {', '.join(map(str, self.dropped))}."))
+        sig = t[t["welch_pval_holm"].map(THRESHOLDS["significance"].met)]
+        lines.append(T(
+            f"{len(t)} 个得分中 {len(sig)} 个在组间存在差异（Welch 方差分析，Holm 校正 p < .05）"
+            + ("：" + join_names(sig["dimension"], "zh", len(sig)) if len(sig) else "") + "。",
             f"{len(sig)} of {len(t)} scores differ between groups (Welch ANOVA, Holm-adjusted p < .05)"
-            + (": " + ", ".join(sig["dimension"]) if len(sig) else "") + "."
-        )
-        lines.append("Effect sizes: eta^2 / omega^2 of .01, .06, .14 and epsilon^2 of the same size are small, "
-                     "medium, large (Cohen 1988; Tomczak & Tomczak 2014).")
-        return lines
+            + (": " + ", ".join(sig["dimension"]) if len(sig) else "") + ".",
+        ))
+        bands = BANDS["eta_sq"].grades[::-1]  # small, medium, large
+        cuts = "、".join(f"{g.lower:.2f}".lstrip("0") for g in bands)
+        lines.append(T(f"效应量：eta^2 / omega^2 为 {cuts}，epsilon^2 同样大小时，分别为"
+                       f"{'、'.join(g.name.zh for g in bands)}效应（{BANDS['eta_sq'].citation}；Tomczak & Tomczak 2014）。",
+                       f"Effect sizes: eta^2 / omega^2 of {cuts.replace('、', ', ')} and epsilon^2 of the same size are "
+                       f"{', '.join(g.name.en for g in bands)} ({BANDS['eta_sq'].citation}; Tomczak & Tomczak 2014)."))
+        return [x.get(lang) for x in lines]
 
 
 def compare_groups(data, instrument: Instrument, by: str, *, score: str | None = None, min_group_size: int = 2,
-                   ci: float = 0.95) -> CompareResult:
+                   confidence: float = 0.95, ci: float | None = None) -> CompareResult:
     """Compare dimension scores between segments: Welch ANOVA, Kruskal-Wallis, Games-Howell.
 
     Parameters
@@ -179,8 +199,10 @@ def compare_groups(data, instrument: Instrument, by: str, *, score: str | None =
         What to compare: ``None`` = the analysis block (perception), another block, or ``"gap"`` (P - E).
     min_group_size : int
         Groups with fewer respondents are left out with a warning (default 2, the minimum for a variance).
-    ci : float
+    confidence : float
         Confidence level of the group-mean intervals.
+    ci : float, optional
+        Alias of ``confidence`` (the name of earlier versions).
 
     Returns
     -------
@@ -213,13 +235,21 @@ def compare_groups(data, instrument: Instrument, by: str, *, score: str | None =
     ``welch_anova`` / ``pairwise_gameshowell`` and ``scipy.stats.kruskal`` (R ``oneway.test``,
     ``kruskal.test``).
 
-    Example
-    -------
-    >>> compare_groups(df, inst, by="sex").table  # doctest: +SKIP
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> res = compare_groups(sq.read_dataset("kiosk").data, sq.load_instrument("kiosk"), by="sex")
+    >>> res.table[["dimension", "k", "welch_f", "welch_pval", "kw_pval"]].head(3).round(4)  # oneway.test, kruskal.test
+        dimension  k  welch_f  welch_pval  kw_pval
+    0  usefulness  2   0.2884      0.5924   0.9819
+    1         fun  2   3.4464      0.0664   0.0551
+    2     control  2   0.4972      0.4825   0.4301
+    >>> res.notes()[0]
+    '0 of 9 scores differ between groups (Welch ANOVA, Holm-adjusted p < .05).'
     """
-    df = _as_frame(data)
-    inst = _check_instrument(instrument)
-    ci = _ci_level(ci)
+    df = as_frame(data)
+    inst = as_instrument(instrument)
+    ci = confidence_level(confidence, ci)
     if not isinstance(by, str) or by not in df.columns:
         raise AnalysisError(
             f"grouping column {by!r} is not in the data"
@@ -254,7 +284,7 @@ def compare_groups(data, instrument: Instrument, by: str, *, score: str | None =
                 parts[lab] = x
         labs = list(parts)
         for lab, x in parts.items():
-            s = _one_sample(x, ci)
+            s = one_sample(x, ci)
             grows.append({"dimension": u, "group": lab, "n": s["n"], "mean": s["mean"], "sd": s["sd"], "se": s["se"],
                           "ci_low": s["ci_low"], "ci_high": s["ci_high"]})
         k = len(labs)
@@ -268,7 +298,7 @@ def compare_groups(data, instrument: Instrument, by: str, *, score: str | None =
                 constant.append(f"{u}: {', '.join(map(str, zero_var))}")
                 f, d1, d2, p = np.nan, float(k - 1), np.nan, np.nan
             else:
-                f, d1, d2, p = _welch_anova(arrays)
+                f, d1, d2, p = welch_anova(arrays)
             gm = allx.mean()
             ssb = sum(a.size * (a.mean() - gm) ** 2 for a in arrays)
             sst = ((allx - gm) ** 2).sum()
@@ -285,20 +315,11 @@ def compare_groups(data, instrument: Instrument, by: str, *, score: str | None =
             for i in range(k):
                 for j in range(i + 1, k):
                     a, b = arrays[i], arrays[j]
-                    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-                    se = np.sqrt(va + vb)
-                    diff = a.mean() - b.mean()
-                    if se > 0:
-                        t = diff / se
-                        dfw = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-                        pv = float(np.clip(stats.studentized_range.sf(np.sqrt(2) * abs(t), k, dfw), 0, 1))
-                    else:
-                        t = dfw = pv = np.nan
+                    gh = games_howell(a, b, k)
                     prows.append({"dimension": u, "group_a": labs[i], "group_b": labs[j], "mean_a": a.mean(),
-                                  "mean_b": b.mean(), "diff": diff, "se": se, "t": t, "df": dfw, "pval": pv,
-                                  "hedges_g": _hedges_g(a, b)})
-                    if pv < 0.05:
-                        hi, lo = (labs[i], labs[j]) if diff > 0 else (labs[j], labs[i])
+                                  "mean_b": b.mean(), **gh, "hedges_g": hedges_g(a, b)})
+                    if THRESHOLDS["significance"].met(gh["pval"]):
+                        hi, lo = (labs[i], labs[j]) if gh["diff"] > 0 else (labs[j], labs[i])
                         sig.append(f"{hi} > {lo}")
             row["significant_pairs"] = "; ".join(sig)
         rows.append(row)
@@ -308,19 +329,16 @@ def compare_groups(data, instrument: Instrument, by: str, *, score: str | None =
             ServqualWarning, stacklevel=2,
         )
     table = pd.DataFrame(rows)
-    table.insert(table.columns.get_loc("welch_pval") + 1, "welch_pval_holm", np.nan)
-    dm = (table["dimension"] != "overall").to_numpy()
-    table.loc[dm, "welch_pval_holm"] = holm(table.loc[dm, "welch_pval"].to_numpy())
-    table.loc[~dm, "welch_pval_holm"] = table.loc[~dm, "welch_pval"]
+    table.insert(table.columns.get_loc("welch_pval") + 1, "welch_pval_holm", _holm_dimensions(table, "welch_pval"))
     return CompareResult(table=table, groups=pd.DataFrame(grows), posthoc=pd.DataFrame(prows), by=by,
-                         dropped=tuple(small.index.tolist()))
+                         dropped=tuple(small.index.tolist()), confidence=ci)
 
 
 # --------------------------------------------------------------------------------------------------
 # Waves
 # --------------------------------------------------------------------------------------------------
 def compare_waves(before, after, instrument: Instrument, paired: bool = False, id: str | None = None, *,
-                  score: str | None = None, ci: float = 0.95) -> pd.DataFrame:
+                  score: str | None = None, confidence: float = 0.95, ci: float | None = None) -> pd.DataFrame:
     """Change in each dimension score and overall between two survey waves (before / after an improvement).
 
     Parameters
@@ -335,8 +353,10 @@ def compare_waves(before, after, instrument: Instrument, paired: bool = False, i
         Respondent-id column for ``paired=True`` (default: the questionnaire's ``respondent_id``).
     score : str, optional
         ``None`` = analysis block, another block, or ``"gap"``.
-    ci : float
+    confidence : float
         Confidence level of the change's interval.
+    ci : float, optional
+        Alias of ``confidence`` (the name of earlier versions).
 
     Returns
     -------
@@ -345,7 +365,7 @@ def compare_waves(before, after, instrument: Instrument, paired: bool = False, i
         ``mean_before, mean_after, change`` (after - before), ``se, ci_low, ci_high, t, df, pval,
         pval_holm`` (Holm across the dimensions; the overall row unadjusted), ``effect_size``,
         ``effect_size_type`` (``hedges_g`` for independent waves, ``cohen_dz`` for paired ones) and
-        ``significant`` (``pval_holm < 1 - ci``).
+        ``significant`` (``pval_holm < 1 - confidence``).
 
     Raises
     ------
@@ -365,17 +385,26 @@ def compare_waves(before, after, instrument: Instrument, paired: bool = False, i
     ``d_z = mean change / sd of changes``. Tested against scipy.stats ``ttest_ind(equal_var=False)`` and
     ``ttest_rel``.
 
-    Example
-    -------
-    >>> compare_waves(wave1, wave2, inst)  # doctest: +SKIP
+    Examples
+    --------
+    The kiosk survey has one wave; its most frequent users against the others show the layout:
+
+    >>> import servqual as sq
+    >>> d = sq.read_dataset("kiosk").data
+    >>> often = d["use_frequency"] == "2-3 times per week or more"
+    >>> out = compare_waves(d[often], d[~often], sq.load_instrument("kiosk"))  # t.test(after, before)
+    >>> out[["dimension", "n_before", "n_after", "change", "pval"]].tail(3).round(4)
+       dimension  n_before  n_after  change    pval
+    6   security       102      105 -0.1211  0.4966
+    7  tangibles       102      105 -0.0420  0.7982
+    8    overall       102      105 -0.0659  0.5741
     """
-    inst = _check_instrument(instrument)
-    ci = _ci_level(ci)
-    b_df, a_df = _as_frame(before), _as_frame(after)
+    inst = as_instrument(instrument)
+    ci = confidence_level(confidence, ci)
+    b_df, a_df = as_frame(before), as_frame(after)
     sb = dimension_scores(b_df, inst, score)
     sa = dimension_scores(a_df, inst, score)
     units = inst.dimension_ids + ["overall"]
-    q = 0.5 + ci / 2
     rows = []
     if paired:
         idc = id or inst.respondent_id
@@ -402,7 +431,7 @@ def compare_waves(before, after, instrument: Instrument, paired: bool = False, i
         for u in units:
             ok = sb[u].notna() & sa[u].notna()
             x, y = sb.loc[ok, u].to_numpy(float), sa.loc[ok, u].to_numpy(float)
-            s = _one_sample(y - x, ci)
+            s = one_sample(y - x, ci)
             if s["n"] < 2:
                 raise AnalysisError(f"{u}: only {s['n']} matched respondent(s) with a score in both waves; at least 2 are needed")
             rows.append({"dimension": u, "n_before": s["n"], "n_after": s["n"], "mean_before": x.mean(),
@@ -415,28 +444,17 @@ def compare_waves(before, after, instrument: Instrument, paired: bool = False, i
             y = sa[u].dropna().to_numpy(float)
             if x.size < 2 or y.size < 2:
                 raise AnalysisError(f"{u}: {x.size} respondent(s) before and {y.size} after; each wave needs at least 2")
-            vx, vy = x.var(ddof=1) / x.size, y.var(ddof=1) / y.size
-            se = np.sqrt(vx + vy)
-            diff = y.mean() - x.mean()
-            if se > 0:
-                dfw = (vx + vy) ** 2 / (vx**2 / (x.size - 1) + vy**2 / (y.size - 1))
-                t = diff / se
-                p = float(2 * stats.t.sf(abs(t), dfw))
-                half = stats.t.ppf(q, dfw) * se
-            else:
-                dfw = t = p = half = np.nan
+            w = welch_t(y, x, ci)
             rows.append({"dimension": u, "n_before": x.size, "n_after": y.size, "mean_before": x.mean(),
-                         "mean_after": y.mean(), "change": diff, "se": se, "ci_low": diff - half, "ci_high": diff + half,
-                         "t": t, "df": dfw, "pval": p, "effect_size": _hedges_g(y, x), "effect_size_type": "hedges_g"})
+                         "mean_after": y.mean(), "change": w["diff"], "se": w["se"], "ci_low": w["ci_low"],
+                         "ci_high": w["ci_high"], "t": w["t"], "df": w["df"], "pval": w["pval"],
+                         "effect_size": hedges_g(y, x), "effect_size_type": "hedges_g"})
     out = pd.DataFrame(rows)
     if out["t"].isna().any():
         warnings.warn(
             "constant scores (no variation) for " + ", ".join(out.loc[out["t"].isna(), "dimension"])
             + ": the t test is undefined and reported as NaN.", ServqualWarning, stacklevel=2)
-    out.insert(out.columns.get_loc("pval") + 1, "pval_holm", np.nan)
-    dm = (out["dimension"] != "overall").to_numpy()
-    out.loc[dm, "pval_holm"] = holm(out.loc[dm, "pval"].to_numpy())
-    out.loc[~dm, "pval_holm"] = out.loc[~dm, "pval"]
+    out.insert(out.columns.get_loc("pval") + 1, "pval_holm", _holm_dimensions(out, "pval"))
     out["significant"] = out["pval_holm"] < (1 - ci)
     return out
 
@@ -490,24 +508,33 @@ def kpi_attainment(data, instrument: Instrument, by: str | None = None, *, alpha
     ``t = (mean - target) / (sd / sqrt(n))`` with n - 1 df (R ``t.test(x, mu = target)``). For
     ``lower_is_better`` KPIs the shortfall test's alternative is "greater", else "less".
 
-    Example
-    -------
-    >>> kpi_attainment(calls, inst, by="centre")  # doctest: +SKIP
+    Examples
+    --------
+    The bundled data sets carry no KPIs; eight service calls of two centres against a 24-hour target:
+
+    >>> import pandas as pd
+    >>> from servqual.survey.instrument import Instrument
+    >>> inst = Instrument.from_dict({
+    ...     "id": "after_sales", "scale": {"min": 1, "max": 5}, "dimensions": [{"id": "d", "items": ["a1", "a2", "a3"]}],
+    ...     "kpis": [{"id": "response_hours", "column": "response_hours", "direction": "lower_is_better",
+    ...               "target": "<= 24"}]})
+    >>> calls = pd.DataFrame({"centre": ["north"] * 4 + ["south"] * 4,
+    ...                       "response_hours": [10, 20, 30, 12, 40, 50, 45, 38]})
+    >>> kpi_attainment(calls, inst, by="centre")[["segment", "n", "mean", "attainment_rate", "status"]]
+      segment  n    mean  attainment_rate status
+    0     all  8  30.625            0.375  amber
+    1   north  4  18.000            0.750  green
+    2   south  4  43.250            0.000    red
     """
-    df = _as_frame(data)
-    inst = _check_instrument(instrument)
+    df = as_frame(data)
+    inst = as_instrument(instrument)
     kpis = [k for k in inst.kpis if k.column]
     if not kpis:
         raise AnalysisError(f"questionnaire {inst.id!r} defines no KPIs with a column; add a 'kpis' section")
     missing = [f"{k.id} ({k.column})" for k in kpis if k.column not in df.columns]
     if missing:
         raise AnalysisError(f"KPI columns not in the data: {', '.join(missing)}")
-    if by is not None and by not in df.columns:
-        raise AnalysisError(f"segment column {by!r} is not in the data")
-    segs = [("all", pd.Series(True, index=df.index))]
-    if by is not None:
-        for lab in sorted(df[by].dropna().unique().tolist(), key=str):
-            segs.append((lab, df[by] == lab))
+    segs = segments(df, by)
     rows, single = [], []
     for k in kpis:
         col = pd.to_numeric(df[k.column], errors="coerce") if not pd.api.types.is_numeric_dtype(df[k.column]) else df[k.column]
@@ -547,36 +574,48 @@ def kpi_attainment(data, instrument: Instrument, by: str | None = None, *, alpha
 # Satisfaction index
 # --------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, repr=False, eq=False)
-class SatisfactionIndexResult(ResultMixin):
-    """Result of :func:`satisfaction_index`.
+class SatisfactionIndexResult(ConfidenceAlias, ResultMixin):
+    """The 0-100 index of :func:`satisfaction_index`, per dimension, overall and per segment.
 
     Attributes
     ----------
     table : pandas.DataFrame
-        ``segment, dimension, weight, n, mean, index, se, ci_low, ci_high`` (index on 0-100; the
-        ``overall`` row is the weighted index).
+        ``segment, dimension, weight, n, mean, index, se, ci_low, ci_high``; ``index`` is on 0-100 and
+        the ``overall`` row holds the weighted index.
     scores : pandas.Series
         Each respondent's index (0-100), NaN where a dimension score is missing.
     weight_source : str
+        Where the dimension weights come from.
+    confidence : float
+        Confidence level of the intervals; ``ci`` is its alias.
     """
 
     table: pd.DataFrame
     scores: pd.Series
     weight_source: str
+    confidence: float = 0.95
     title: str = field(default="Customer satisfaction index (0-100)")
 
     def tables(self) -> dict:
         return {"Satisfaction index": self.table}
 
-    def notes(self) -> list:
+    def notes(self, lang: str = "en") -> list:
+        """Interpretation lines in ``lang`` (``"zh"`` or ``"en"``)."""
+        check_lang(lang)
         ov = self.table[(self.table["dimension"] == "overall") & (self.table["segment"] == "all")].iloc[0]
-        return [f"Index {ov['index']:.1f} of 100 (CI {ov['ci_low']:.1f} to {ov['ci_high']:.1f}), n = {int(ov['n'])}; "
-                f"weights: {self.weight_source}.",
-                "Index = sum_j w_j (mean_j - min) / (max - min) x 100 over the dimensions (scale min/max of the items)."]
+        lines = [
+            T(f"指数 {ov['index']:.1f}（满分 100；CI {ov['ci_low']:.1f} 至 {ov['ci_high']:.1f}），n = {int(ov['n'])}；"
+              f"权重：{weight_source_text(self.weight_source, 'zh')}。",
+              f"Index {ov['index']:.1f} of 100 (CI {ov['ci_low']:.1f} to {ov['ci_high']:.1f}), n = {int(ov['n'])}; "
+              f"weights: {self.weight_source}."),
+            T("指数 = sum_j w_j (mean_j - min) / (max - min) x 100，对各维度求和（min/max 为题项量表的端点）。",
+              "Index = sum_j w_j (mean_j - min) / (max - min) x 100 over the dimensions (scale min/max of the items)."),
+        ]
+        return [x.get(lang) for x in lines]
 
 
 def satisfaction_index(data, instrument: Instrument, weights=None, *, score: str | None = None, by: str | None = None,
-                       ci: float = 0.95) -> SatisfactionIndexResult:
+                       confidence: float = 0.95, ci: float | None = None) -> SatisfactionIndexResult:
     """A 0-100 customer satisfaction index from weighted dimension scores.
 
     Parameters
@@ -592,8 +631,10 @@ def satisfaction_index(data, instrument: Instrument, weights=None, *, score: str
         satisfaction items).
     by : str, optional
         Segment column: the index per segment as well.
-    ci : float
-        Confidence level.
+    confidence : float
+        Confidence level of the t intervals of the index.
+    ci : float, optional
+        Alias of ``confidence`` (the name of earlier versions).
 
     Returns
     -------
@@ -609,13 +650,17 @@ def satisfaction_index(data, instrument: Instrument, weights=None, *, score: str
     ``CSI_i`` over respondents complete on every dimension (equivalent to the weighted mean of the
     dimension indices on the same rows). Fornell et al. (1996) rescale latent scores the same way.
 
-    Example
-    -------
-    >>> satisfaction_index(df, inst, weights="importance").table  # doctest: +SKIP
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> res = satisfaction_index(sq.read_dataset("kiosk").data, sq.load_instrument("kiosk"), weights="importance")
+    >>> res.table.query("dimension == 'overall'")[["segment", "n", "index", "ci_low", "ci_high"]].round(2)
+      segment    n  index  ci_low  ci_high
+    8     all  207  65.79   63.87    67.71
     """
-    df = _as_frame(data)
-    inst = _check_instrument(instrument)
-    ci = _ci_level(ci)
+    df = as_frame(data)
+    inst = as_instrument(instrument)
+    ci = confidence_level(confidence, ci)
     if score == "gap":
         raise AnalysisError("the satisfaction index is built from one block's scores, not from gaps; choose a block")
     sc = dimension_scores(df, inst, score)
@@ -624,35 +669,32 @@ def satisfaction_index(data, instrument: Instrument, weights=None, *, score: str
     if isinstance(weights, str) and weights == "importance" and inst.block("importance") is not None:
         imp = dimension_scores(df, inst, "importance")
         importance = imp[inst.dimension_ids].mean(axis=0)
-    w, src = _dimension_weights("equal" if weights is None else weights, inst, importance)
+    w, src = dimension_weights("equal" if weights is None else weights, inst, importance)
     dims = inst.dimension_ids
     idx = (sc[dims] - lo) / (hi - lo) * 100
     csi = (idx * w.to_numpy()).sum(axis=1, min_count=len(dims))
     csi[idx.isna().any(axis=1)] = np.nan
     if csi.notna().sum() < 2:
         raise AnalysisError("fewer than 2 respondents have a score on every dimension; the index needs at least 2")
-    segs = [("all", pd.Series(True, index=df.index))]
-    if by is not None:
-        if by not in df.columns:
-            raise AnalysisError(f"segment column {by!r} is not in the data")
-        for lab in sorted(df[by].dropna().unique().tolist(), key=str):
-            segs.append((lab, df[by] == lab))
+    segs = segments(df, by)
     rows = []
     for lab, mask in segs:
         for d in dims + ["overall"]:
             v = (csi if d == "overall" else idx[d])[mask].to_numpy(float)
-            s = _one_sample(v, ci)
+            s = one_sample(v, ci)
             raw = sc.loc[mask, d] if d != "overall" else pd.Series(dtype=float)
             rows.append({"segment": lab, "dimension": d, "weight": 1.0 if d == "overall" else float(w[d]), "n": s["n"],
                          "mean": float(raw.mean()) if d != "overall" else np.nan, "index": s["mean"], "se": s["se"],
                          "ci_low": s["ci_low"], "ci_high": s["ci_high"]})
-    return SatisfactionIndexResult(table=pd.DataFrame(rows), scores=csi.rename("csi"), weight_source=src or "equal weights")
+    return SatisfactionIndexResult(table=pd.DataFrame(rows), scores=csi.rename("csi"), weight_source=src or "equal weights",
+                                   confidence=ci)
 
 
 # --------------------------------------------------------------------------------------------------
 # NPS
 # --------------------------------------------------------------------------------------------------
-def nps(data, column: str, *, instrument: Instrument | None = None, by: str | None = None, ci: float = 0.95) -> pd.DataFrame:
+def nps(data, column: str, *, instrument: Instrument | None = None, by: str | None = None, confidence: float = 0.95,
+        ci: float | None = None) -> pd.DataFrame:
     """Net Promoter Score of a 0-10 "how likely are you to recommend" item (Reichheld 2003).
 
     Parameters
@@ -664,8 +706,10 @@ def nps(data, column: str, *, instrument: Instrument | None = None, by: str | No
         When given, the item's scale must be 0-10.
     by : str, optional
         Segment column.
-    ci : float
-        Confidence level.
+    confidence : float
+        Confidence level of the normal-approximation interval of the NPS.
+    ci : float, optional
+        Alias of ``confidence`` (the name of earlier versions).
 
     Returns
     -------
@@ -685,14 +729,19 @@ def nps(data, column: str, *, instrument: Instrument | None = None, by: str | No
     With shares p (promoters) and d (detractors), ``Var(NPS) = 100^2 (p + d - (p - d)^2) / n``
     (the variance of a difference of multinomial proportions); the interval is NPS +- z se.
 
-    Example
-    -------
-    >>> nps(df, "recommend_0_10")  # doctest: +SKIP
+    Examples
+    --------
+    The mobi recommendation item (CUSL3) is answered on 1-10:
+
+    >>> import servqual as sq
+    >>> nps(sq.read_dataset("mobi").data, "CUSL3")[["segment", "n", "promoters", "detractors", "nps"]].round(3)
+      segment    n  promoters  detractors   nps
+    0     all  250       0.38        0.24  14.0
     """
-    df = _as_frame(data)
-    ci = _ci_level(ci)
+    df = as_frame(data)
+    ci = confidence_level(confidence, ci)
     if instrument is not None:
-        inst = _check_instrument(instrument)
+        inst = as_instrument(instrument)
         item = next((o for o in inst.all_questions if o.id == column or o.column() == column), None)
         if item is not None:
             sc = inst.scale_of(item)
@@ -714,12 +763,7 @@ def nps(data, column: str, *, instrument: Instrument | None = None, by: str | No
     if v.size and v.max() <= 5:
         warnings.warn(f"column {column!r} has no answer above 5: is it really a 0-10 recommendation item?",
                       ServqualWarning, stacklevel=2)
-    segs = [("all", pd.Series(True, index=df.index))]
-    if by is not None:
-        if by not in df.columns:
-            raise AnalysisError(f"segment column {by!r} is not in the data")
-        for lab in sorted(df[by].dropna().unique().tolist(), key=str):
-            segs.append((lab, df[by] == lab))
+    segs = segments(df, by)
     z = stats.norm.ppf(0.5 + ci / 2)
     rows = []
     for lab, mask in segs:

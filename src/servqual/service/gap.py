@@ -14,64 +14,43 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from servqual._results import ResultMixin
+from servqual._text import T, check_lang, join_names
+from servqual._validation import as_frame, check_nan_policy
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.survey.instrument import Instrument, load_instrument
-from servqual._validation import as_frame as _as_frame
+from servqual.psychometrics.reliability import cronbach_alpha
+from servqual.psychometrics.stats import SufficientStats
+from servqual.service.inference import (
+    ConfidenceAlias,
+    block_columns,
+    confidence_level,
+    dimension_weights,
+    holm,
+    holm_by_level,
+    one_sample,
+    weight_source_text,
+)
+from servqual.survey.instrument import Instrument, as_instrument
+from servqual.thresholds import THRESHOLDS
 
 __all__ = ["GapResult", "gap_analysis", "zone_of_tolerance", "holm"]
 
 
-# --------------------------------------------------------------------------------------------------
-# Shared internals (also used by ipa, kano, compare)
-# --------------------------------------------------------------------------------------------------
-
-
-def _check_instrument(instrument) -> Instrument:
-    if isinstance(instrument, Instrument):
-        return instrument
-    if isinstance(instrument, (str, Path)):
-        return load_instrument(instrument)
-    raise TypeError(
-        f"instrument must be a servqual Instrument, a questionnaire file or a bundled name, got {type(instrument).__name__}"
-    )
-
-
-def _block_columns(df: pd.DataFrame, instrument: Instrument, role: str, what: str = "") -> dict:
-    """``{item_id: column}`` of the block with ``role``; clear errors when the block or its columns are missing."""
-    b = instrument.block(role)
-    if b is None:
-        have = ", ".join(f"{x.id} ({x.role})" for x in instrument.blocks) or "none"
-        raise AnalysisError(
-            f"{what or 'this analysis'} needs {'an' if role[0] in 'aeiou' else 'a'} {role} block, but questionnaire {instrument.id!r} has none "
-            f"(blocks: {have}). Add a block with role: {role} to the questionnaire."
-        )
-    cols = instrument.columns(b.id)
-    absent = [f"{i} ({c})" for i, c in cols.items() if c not in df.columns]
-    if len(absent) == len(cols):
-        raise AnalysisError(
-            f"the {role} block {b.id!r} is missing from the data: none of its columns "
-            f"({', '.join(list(cols.values())[:6])}{', ...' if len(cols) > 6 else ''}) is in the data. "
-            "Check that the data file belongs to this questionnaire."
-        )
-    if absent:
-        raise AnalysisError(
-            f"{len(absent)} item(s) of the {role} block {b.id!r} have no column in the data: {', '.join(absent)}. "
-            f"Every item needs its {role} answer; add the columns or drop the items from the questionnaire."
-        )
-    bad = [c for c in cols.values() if not pd.api.types.is_numeric_dtype(df[c])]
-    if bad:
-        raise AnalysisError(
-            f"non-numeric answers in the {role} columns {', '.join(bad)}. Read the data with "
-            "servqual.read_responses(), which reports every non-numeric cell."
-        )
-    return cols
+def _answers(data, instrument, roles, what: str, nan_policy: str):
+    """The data, the questionnaire and one respondents x items matrix of answers per block role."""
+    df = as_frame(data)
+    inst = as_instrument(instrument)
+    check_nan_policy(nan_policy, ("listwise", "pairwise"), what)
+    items = inst.item_ids
+    mats = []
+    for role in roles:
+        cols = block_columns(df, inst, role, what)
+        mats.append(df[[cols[i] for i in items]].to_numpy(dtype=float))
+    return df, inst, mats
 
 
 def _unit_matrix(instrument: Instrument) -> tuple[list, np.ndarray]:
@@ -115,51 +94,6 @@ def _combine(x: np.ndarray, a: np.ndarray) -> np.ndarray:
     return out
 
 
-def holm(p) -> np.ndarray:
-    """Holm (1979) step-down adjusted p-values (NaN entries are left out and stay NaN)."""
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = ~np.isnan(p)
-    q = p[ok]
-    m = q.size
-    if m == 0:
-        return out
-    order = np.argsort(q, kind="mergesort")
-    adj = np.maximum.accumulate((m - np.arange(m)) * q[order])
-    res = np.empty(m)
-    res[order] = np.minimum(adj, 1.0)
-    out[ok] = res
-    return out
-
-
-def _ci_level(ci: float) -> float:
-    if not (isinstance(ci, (int, float)) and 0 < ci < 1):
-        raise ValueError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95), got {ci!r}")
-    return float(ci)
-
-
-def _one_sample(d: np.ndarray, ci: float, null: float = 0.0) -> dict:
-    """Mean, sd, CI and one-sample t of the finite values in ``d``."""
-    d = d[~np.isnan(d)]
-    n = d.size
-    out = {"n": n, "mean": np.nan, "sd": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-           "t": np.nan, "df": np.nan, "pval": np.nan}
-    if n == 0:
-        return out
-    m = float(d.mean())
-    out["mean"] = m
-    if n < 2:
-        return out
-    sd = float(d.std(ddof=1))
-    se = sd / np.sqrt(n)
-    q = stats.t.ppf(0.5 + ci / 2, n - 1)
-    out.update(sd=sd, se=se, ci_low=m - q * se, ci_high=m + q * se, df=float(n - 1))
-    if sd > 0 and np.isfinite(sd):
-        t = (m - null) / se
-        out.update(t=t, pval=float(2 * stats.t.sf(abs(t), n - 1)))
-    return out
-
-
 def _wilcoxon(d: np.ndarray) -> tuple[float, float]:
     """Wilcoxon signed-rank test of ``d`` against 0 with R ``wilcox.test(d, correct = TRUE)`` semantics.
 
@@ -182,18 +116,13 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float]:
 def _alpha(cov: np.ndarray, n: int = 0, names=None) -> float:
     """Cronbach's raw alpha of a covariance matrix (psych ``alpha()$total$raw_alpha``).
 
-    Uses :func:`servqual.reliability.cronbach_alpha` on the sufficient statistics; the closed form
-    ``k / (k - 1) * (1 - tr(C) / sum(C))`` is the fallback when that module is not available.
+    Uses :func:`servqual.psychometrics.reliability.cronbach_alpha` on the sufficient statistics; the
+    closed form ``k / (k - 1) * (1 - tr(C) / sum(C))`` where an item is constant.
     """
     k = cov.shape[0]
     total = cov.sum()
     if k < 2 or total <= 0:
         return np.nan
-    try:
-        from servqual.psychometrics.reliability import cronbach_alpha
-        from servqual.psychometrics.stats import SufficientStats
-    except ImportError:  # pragma: no cover - reliability module not installed
-        return k / (k - 1) * (1 - np.trace(cov) / total)
     names = list(names) if names is not None else [f"x{i + 1}" for i in range(k)]
     st = SufficientStats(names, int(n), np.zeros(k), cov, "listwise")
     with warnings.catch_warnings():
@@ -213,61 +142,11 @@ def _difference_reliability(alpha_e, alpha_p, sd_e, sd_p, r_ep) -> float:
     return num / den if den > 0 else np.nan
 
 
-def _dimension_weights(weights, instrument: Instrument, importance: pd.Series | None) -> tuple[pd.Series, str]:
-    """Normalised dimension weights and a description of their source."""
-    dims = instrument.dimension_ids
-    if weights is None or (isinstance(weights, str) and weights == "importance"):
-        if importance is None:
-            if isinstance(weights, str):
-                raise AnalysisError(
-                    f"weights='importance' needs an importance block, but questionnaire {instrument.id!r} has none "
-                    "(or its columns are not in the data); pass weights as a Series indexed by dimension instead."
-                )
-            return pd.Series(dtype=float), ""
-        w = importance.reindex(dims)
-        src = "mean stated importance of each dimension's items (importance block)"
-    elif isinstance(weights, str) and weights == "equal":
-        w = pd.Series(1.0, index=dims)
-        src = "equal weights"
-    elif isinstance(weights, (pd.Series, dict)):
-        w = pd.Series(weights, dtype=float)
-        item_map = {}
-        for it in instrument.items:
-            item_map[it.id] = it.dimension
-            for _, c in it.columns:
-                item_map[c] = it.dimension
-        if set(w.index) <= set(dims):
-            missing = [d for d in dims if d not in w.index]
-            if missing:
-                raise AnalysisError(f"weights have no value for dimension(s) {', '.join(missing)}; give one weight per dimension")
-            w = w.reindex(dims)
-        elif set(w.index) <= set(item_map):
-            w = w.groupby(w.index.map(item_map)).sum().reindex(dims)
-            missing = [d for d in dims if np.isnan(w[d])]
-            if missing:
-                raise AnalysisError(f"weights cover no item of dimension(s) {', '.join(missing)}")
-        else:
-            unknown = [str(x) for x in w.index if x not in set(dims) | set(item_map)]
-            raise AnalysisError(
-                f"weights index {', '.join(unknown[:8])} is neither a dimension ({', '.join(dims)}) nor an item of "
-                f"questionnaire {instrument.id!r}; index the weights by dimension id or by item id / column"
-            )
-        src = "weights given by the caller"
-    else:
-        raise TypeError("weights must be None, 'importance', 'equal', or a Series / dict indexed by dimension or item")
-    if w.isna().any() or (w < 0).any() or not np.isfinite(w).all():
-        bad = [d for d in dims if not (np.isfinite(w[d]) and w[d] >= 0)]
-        raise AnalysisError(f"weights must be finite and non-negative; bad for dimension(s) {', '.join(bad)}")
-    if w.sum() <= 0:
-        raise AnalysisError("weights sum to 0; at least one dimension needs a positive weight")
-    return w / w.sum(), src
-
-
 # --------------------------------------------------------------------------------------------------
 # Result
 # --------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, repr=False, eq=False)
-class GapResult(ResultMixin):
+class GapResult(ConfidenceAlias, ResultMixin):
     """Result of :func:`gap_analysis`.
 
     Attributes
@@ -287,7 +166,10 @@ class GapResult(ResultMixin):
     n_dropped : int
         Rows left out (incomplete on the E/P items under listwise deletion).
     weight_source : str
-    ci : float
+        Where the weights of the weighted table come from.
+    confidence : float
+        Confidence level of the intervals; ``ci`` is its alias.
+    nan_policy : str
     """
 
     table: pd.DataFrame
@@ -298,7 +180,7 @@ class GapResult(ResultMixin):
     n: int
     n_dropped: int
     weight_source: str = ""
-    ci: float = 0.95
+    confidence: float = 0.95
     nan_policy: str = "listwise"
     title: str = field(default="SERVQUAL gap analysis (G = P - E)")
 
@@ -312,46 +194,64 @@ class GapResult(ResultMixin):
             out["Zone of tolerance"] = self.zone
         return out
 
-    def notes(self) -> list:
+    def notes(self, lang: str = "en") -> list:
+        """Interpretation lines in ``lang`` (``"zh"`` or ``"en"``)."""
+        check_lang(lang)
         t = self.table
-        lines = [f"{self.n} respondents ({self.nan_policy} deletion; {self.n_dropped} rows left out)."]
+        deletion = {"listwise": "列表删除", "pairwise": "成对删除"}.get(self.nan_policy, self.nan_policy)
+        lines = [T(f"{self.n} 位受访者（{deletion}；{self.n_dropped} 行未用）。",
+                   f"{self.n} respondents ({self.nan_policy} deletion; {self.n_dropped} rows left out).")]
         ov = t[t["level"] == "overall"].iloc[0]
-        lines.append(
-            f"Overall gap {ov['gap']:.2f} ({int(self.ci * 100)}% CI {ov['ci_low']:.2f} to {ov['ci_high']:.2f}): "
-            + ("perceptions fall short of expectations." if ov["gap"] < 0 else "perceptions meet or exceed expectations.")
-        )
+        short = ov["gap"] < 0
+        lines.append(T(
+            f"总体差距 {ov['gap']:.2f}（{int(self.confidence * 100)}% CI {ov['ci_low']:.2f} 至 {ov['ci_high']:.2f}）："
+            + ("感知未达到期望。" if short else "感知达到或超过期望。"),
+            f"Overall gap {ov['gap']:.2f} ({int(self.confidence * 100)}% CI {ov['ci_low']:.2f} to {ov['ci_high']:.2f}): "
+            + ("perceptions fall short of expectations." if short else "perceptions meet or exceed expectations."),
+        ))
         dims = t[t["level"] == "dimension"].sort_values("gap")
         if len(dims):
-            lines.append(f"Largest shortfall: dimension {dims.iloc[0]['dimension']} (gap {dims.iloc[0]['gap']:.2f}).")
+            d, g = dims.iloc[0]["dimension"], dims.iloc[0]["gap"]
+            lines.append(T(f"差距最大的维度：{d}（差距 {g:.2f}）。", f"Largest shortfall: dimension {d} (gap {g:.2f})."))
         items = t[t["level"] == "item"]
-        sig = items[items["pval_holm"] < 0.05]
-        lines.append(f"{len(sig)} of {len(items)} item gaps differ from 0 at p < .05 after Holm's adjustment.")
+        sig = items[items["pval_holm"].map(THRESHOLDS["significance"].met)]
+        lines.append(T(f"{len(items)} 个题项差距中 {len(sig)} 个经 Holm 校正后在 p < .05 水平上不为 0。",
+                       f"{len(sig)} of {len(items)} item gaps differ from 0 at p < .05 after Holm's adjustment."))
         pos = items[items["gap"] > 0]
         if len(pos):
-            lines.append("Positive gaps (perception above expectation): " + ", ".join(pos["item"]) + ".")
+            lines.append(T("正差距（感知高于期望）：" + join_names(pos["item"], "zh", len(pos)) + "。",
+                           "Positive gaps (perception above expectation): " + ", ".join(pos["item"]) + "."))
         rel = self.reliability
-        low = rel[(rel["reliability_gap"] < 0.7) & (rel["level"] == "dimension")]
+        thr = THRESHOLDS["gap_reliability"]
+        r = rel["reliability_gap"]
+        low = rel[r.notna() & ~r.map(thr.met).astype(bool) & (rel["level"] == "dimension")]
         if len(low):
-            lines.append(
-                "Difference-score reliability below 0.70 (Nunnally 1978) for: " + ", ".join(low["dimension"])
-                + ". Peter, Churchill & Brown (1993): gap scores are less reliable than their components when E and P "
-                "correlate; interpret dimension gaps with care."
-            )
+            lines.append(T(
+                f"差值分数信度低于 {thr.value:.2f}（{thr.citation}）的维度：" + join_names(low["dimension"], "zh", len(low))
+                + "。期望与感知相关较高时，差距分数的信度低于其组成部分，解释维度差距时需谨慎。",
+                f"Difference-score reliability below {thr.value:.2f} ({thr.citation}) for: " + ", ".join(low["dimension"])
+                + ". Gap scores are less reliable than their components when E and P correlate; interpret dimension "
+                "gaps with care.",
+            ))
         if self.weight_source:
-            lines.append(f"Weighted SERVQUAL uses {self.weight_source}.")
+            lines.append(T(f"加权 SERVQUAL 采用{weight_source_text(self.weight_source, 'zh')}。",
+                           f"Weighted SERVQUAL uses {self.weight_source}."))
         if len(self.zone):
             below = self.zone[(self.zone["level"] == "item") & (self.zone["position"] == "below")]
-            lines.append(
+            lines.append(T(
+                f"容忍区：{len(below)} 个题项的感知低于适当服务水平（MSA < 0）"
+                + ("：" + join_names(below["item"], "zh", len(below)) if len(below) else "") + "。",
                 f"Zone of tolerance: {len(below)} item(s) perceived below the adequate level (MSA < 0)"
-                + (": " + ", ".join(below["item"]) if len(below) else "") + "."
-            )
-        return lines
+                + (": " + ", ".join(below["item"]) if len(below) else "") + ".",
+            ))
+        return [x.get(lang) for x in lines]
 
 
 # --------------------------------------------------------------------------------------------------
 # Public functions
 # --------------------------------------------------------------------------------------------------
-def gap_analysis(data, instrument: Instrument, *, weights=None, nan_policy: str = "listwise", ci: float = 0.95) -> GapResult:
+def gap_analysis(data, instrument: Instrument, *, weights=None, nan_policy: str = "listwise", confidence: float = 0.95,
+                 ci: float | None = None) -> GapResult:
     """SERVQUAL gap analysis: E, P and G = P - E per item, dimension and overall, with paired tests.
 
     Parameters
@@ -370,8 +270,10 @@ def gap_analysis(data, instrument: Instrument, *, weights=None, nan_policy: str 
     nan_policy : {"listwise", "pairwise"}
         ``listwise`` (default) uses the rows complete on every E and P item for every row of the
         table; ``pairwise`` uses, for each item / dimension, the rows complete on its own E and P items.
-    ci : float
+    confidence : float
         Confidence level of the intervals (default 0.95).
+    ci : float, optional
+        Alias of ``confidence`` (the name of earlier versions).
 
     Returns
     -------
@@ -434,22 +336,25 @@ def gap_analysis(data, instrument: Instrument, *, weights=None, nan_policy: str 
     Weighted SERVQUAL multiplies each dimension gap by its normalised weight (Zeithaml, Parasuraman &
     Berry 1990); the total's standard error treats the weights as fixed.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import servqual as sq
-    >>> res = sq.gap_analysis(sq.read_dataset("kiosk").data, sq.load_instrument("kiosk"))  # doctest: +SKIP
-    >>> res.table.query("level == 'dimension'")[["dimension", "gap"]]                      # doctest: +SKIP
+    >>> res = sq.gap_analysis(sq.read_dataset("kiosk").data, sq.load_instrument("kiosk"))
+    >>> res.n, res.n_dropped
+    (207, 4)
+    >>> res.table.query("level == 'dimension'")[["dimension", "expectation", "perception", "gap"]].head(3).round(3)
+         dimension  expectation  perception    gap
+    24  usefulness        6.435       5.805 -0.630
+    25         fun        3.866       3.919  0.053
+    26     control        6.456       5.285 -1.171
+    >>> res.notes()[1]  # t.test(P, E, paired = TRUE) on the overall scores
+    'Overall gap -1.10 (95% CI -1.22 to -0.99): perceptions fall short of expectations.'
+    >>> res.notes("zh")[1]
+    '总体差距 -1.10（95% CI -1.22 至 -0.99）：感知未达到期望。'
     """
-    df = _as_frame(data)
-    inst = _check_instrument(instrument)
-    ci = _ci_level(ci)
-    if nan_policy not in ("listwise", "pairwise"):
-        raise ValueError(f"nan_policy must be 'listwise' or 'pairwise', got {nan_policy!r}")
-    ecols = _block_columns(df, inst, "expectation", "SERVQUAL gap analysis")
-    pcols = _block_columns(df, inst, "perception", "SERVQUAL gap analysis")
+    ci = confidence_level(confidence, ci)
+    df, inst, (E, P) = _answers(data, instrument, ("expectation", "perception"), "SERVQUAL gap analysis", nan_policy)
     items = inst.item_ids
-    E = df[[ecols[i] for i in items]].to_numpy(dtype=float)
-    P = df[[pcols[i] for i in items]].to_numpy(dtype=float)
 
     # unpaired answers
     e_only = (~np.isnan(E)) & np.isnan(P)
@@ -495,7 +400,7 @@ def gap_analysis(data, instrument: Instrument, *, weights=None, nan_policy: str 
     constant = []
     for u, (level, dim, item) in enumerate(units):
         g = G[:, u]
-        s = _one_sample(g, ci)
+        s = one_sample(g, ci)
         if s["n"] < 2:
             raise AnalysisError(
                 f"{level} {item or dim}: only {s['n']} respondent(s) answer both E and P; at least 2 are needed"
@@ -519,15 +424,12 @@ def gap_analysis(data, instrument: Instrument, *, weights=None, nan_policy: str 
             stacklevel=2,
         )
     table = pd.DataFrame(rows)
-    for level in ("item", "dimension"):
-        m = (table["level"] == level).to_numpy()
-        table.loc[m, "pval_holm"] = holm(table.loc[m, "pval"].to_numpy())
-    table.loc[table["level"] == "overall", "pval_holm"] = table.loc[table["level"] == "overall", "pval"]
+    table["pval_holm"] = holm_by_level(table["pval"], table["level"])
 
     # SERVPERF
     sp = []
     for u, (level, dim, item) in enumerate(units):
-        s = _one_sample(PU[:, u], ci)
+        s = one_sample(PU[:, u], ci)
         sp.append({"level": level, "dimension": dim, "item": item, "n": s["n"], "mean": s["mean"], "sd": s["sd"],
                    "se": s["se"], "ci_low": s["ci_low"], "ci_high": s["ci_high"]})
     servperf = pd.DataFrame(sp)
@@ -541,7 +443,7 @@ def gap_analysis(data, instrument: Instrument, *, weights=None, nan_policy: str 
             importance = pd.Series(
                 {d.id: float(np.mean([imeans[items.index(it.id)] for it in d.items])) for d in inst.dimensions}
             )
-    w, wsrc = _dimension_weights(weights, inst, importance)
+    w, wsrc = dimension_weights(weights, inst, importance)
     weighted = pd.DataFrame()
     if len(w):
         dim_rows = table[table["level"] == "dimension"].set_index("dimension")
@@ -560,7 +462,7 @@ def gap_analysis(data, instrument: Instrument, *, weights=None, nan_policy: str 
         gw = _combine(G[:, dim_idx], w.to_numpy()[None, :])[:, 0]
         pw = _combine(PU[:, dim_idx], w.to_numpy()[None, :])[:, 0]
         ew = _combine(EU[:, dim_idx], w.to_numpy()[None, :])[:, 0]
-        s = _one_sample(gw, ci)
+        s = one_sample(gw, ci)
         tot = {"dimension": "total", "importance": np.nan, "weight": 1.0, "expectation": float(np.nanmean(ew)),
                "perception": float(np.nanmean(pw)), "gap": s["mean"], "weighted_gap": s["mean"],
                "weighted_perception": float(np.nanmean(pw))}
@@ -574,7 +476,7 @@ def gap_analysis(data, instrument: Instrument, *, weights=None, nan_policy: str 
     if inst.block("adequate") is not None and inst.block("desired") is not None:
         zone = zone_of_tolerance(df, inst, nan_policy=nan_policy)
     return GapResult(table=table, weighted=weighted, servperf=servperf, reliability=reliability, zone=zone,
-                     n=n_used, n_dropped=n_dropped, weight_source=wsrc, ci=ci, nan_policy=nan_policy)
+                     n=n_used, n_dropped=n_dropped, weight_source=wsrc, confidence=ci, nan_policy=nan_policy)
 
 
 def _gap_reliability(E: np.ndarray, P: np.ndarray, inst: Instrument) -> pd.DataFrame:
@@ -647,21 +549,30 @@ def zone_of_tolerance(data, instrument: Instrument, *, nan_policy: str = "listwi
     service; MSA < 0 signals service below the minimum customers accept, MSS > 0 service beyond
     what they desire. A zone whose desired level is below its adequate level is flagged with a warning.
 
-    Example
-    -------
-    >>> zone_of_tolerance(df, inst)[["item", "msa", "mss", "position"]]  # doctest: +SKIP
+    Examples
+    --------
+    The bundled data sets ask no adequate and desired levels; three answers to two items show the
+    layout:
+
+    >>> import pandas as pd
+    >>> from servqual.survey.instrument import Instrument
+    >>> inst = Instrument.from_dict({
+    ...     "id": "zot", "scale": {"min": 1, "max": 9},
+    ...     "blocks": [{"id": "min", "role": "adequate", "column": "{id}_min"},
+    ...                {"id": "des", "role": "desired", "column": "{id}_des"},
+    ...                {"id": "per", "role": "perception", "column": "{id}_per"}],
+    ...     "dimensions": [{"id": "reliability", "items": ["r1", "r2"]}]})
+    >>> df = pd.DataFrame({"r1_min": [5, 6, 4], "r1_des": [8, 8, 8], "r1_per": [4, 5, 3],
+    ...                    "r2_min": [5, 5, 5], "r2_des": [8, 9, 7], "r2_per": [6, 7, 6]}).astype(float)
+    >>> zone_of_tolerance(df, inst)[["level", "item", "msa", "mss", "position"]]
+           level item  msa  mss position
+    0       item   r1 -1.0 -4.0    below
+    1       item   r2  1.3 -1.7   within
+    2  dimension       0.2 -2.8   within
+    3    overall       0.2 -2.8   within
     """
-    df = _as_frame(data)
-    inst = _check_instrument(instrument)
-    if nan_policy not in ("listwise", "pairwise"):
-        raise ValueError(f"nan_policy must be 'listwise' or 'pairwise', got {nan_policy!r}")
-    acols = _block_columns(df, inst, "adequate", "the zone of tolerance")
-    dcols = _block_columns(df, inst, "desired", "the zone of tolerance")
-    pcols = _block_columns(df, inst, "perception", "the zone of tolerance")
-    items = inst.item_ids
-    A_ = df[[acols[i] for i in items]].to_numpy(dtype=float)
-    D_ = df[[dcols[i] for i in items]].to_numpy(dtype=float)
-    P_ = df[[pcols[i] for i in items]].to_numpy(dtype=float)
+    _, inst, (A_, D_, P_) = _answers(data, instrument, ("adequate", "desired", "perception"), "the zone of tolerance",
+                                     nan_policy)
     if nan_policy == "listwise":
         keep = ~(np.isnan(A_).any(axis=1) | np.isnan(D_).any(axis=1) | np.isnan(P_).any(axis=1))
         A_, D_, P_ = A_[keep], D_[keep], P_[keep]

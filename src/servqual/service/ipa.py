@@ -16,36 +16,27 @@ import numpy as np
 import pandas as pd
 
 from servqual._results import ResultMixin
+from servqual._text import T, check_lang, join_names
+from servqual._validation import as_frame, check_nan_policy
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.service.gap import _as_frame, _block_columns, _check_instrument
-from servqual.survey.instrument import Instrument
+from servqual.labels import IPA_QUADRANTS, label
+from servqual.psychometrics.regression import SINGULAR_TOL, relative_weights
+from servqual.service.inference import block_columns
+from servqual.survey.instrument import Instrument, as_instrument
 
-__all__ = ["IPAResult", "ipa", "QUADRANTS"]
+__all__ = ["IPAResult", "ipa", "QUADRANTS", "IMPORTANCE_METHODS"]
 
-#: quadrant code -> (Chinese label, English label), Martilla & James (1977)
-QUADRANTS = {
-    "concentrate_here": ("重点改进区", "Concentrate here"),
-    "keep_up": ("继续保持区", "Keep up the good work"),
-    "low_priority": ("低优先区", "Low priority"),
-    "possible_overkill": ("过度投入区", "Possible overkill"),
-}
+#: quadrant code -> (Chinese label, English label), Martilla & James (1977); from :data:`servqual.labels.IPA_QUADRANTS`
+QUADRANTS = {code: (t.zh, t.en) for code, t in IPA_QUADRANTS.items()}
+#: The sources of importance :func:`ipa` knows.
 IMPORTANCE_METHODS = ("stated", "correlation", "regression", "relative_weights")
 
-
-def _relative_weights(r_xx: np.ndarray, r_xy: np.ndarray) -> np.ndarray:
-    """Johnson's (2000) raw relative weights from predictor correlations and predictor-criterion correlations.
-
-    With ``R_xx = Q diag(l) Q'``, ``Lambda = Q diag(sqrt(l)) Q'`` holds the loadings of the predictors
-    on their closest orthogonal counterparts Z, ``beta = Q diag(1/sqrt(l)) Q' r_xy`` the regression of
-    the criterion on Z, and the raw weight of predictor j is ``sum_k Lambda_jk^2 beta_k^2``; the raw
-    weights add up to the model R^2.
-    """
-    evals, evecs = np.linalg.eigh(r_xx)
-    if evals.min() <= 1e-10 * max(evals.max(), 1.0):
-        raise AnalysisError("the attributes' correlation matrix is singular; relative weights need linearly independent attributes")
-    lam = evecs @ np.diag(np.sqrt(evals)) @ evecs.T
-    beta = evecs @ np.diag(1 / np.sqrt(evals)) @ evecs.T @ r_xy
-    return (lam**2) @ (beta**2)
+_MEAN_RULE = "means across attributes"
+_MIDPOINT_RULE = "scale midpoints"
+_DERIVED_MIDPOINT_RULE = "performance scale midpoint; mean derived importance (derived importance has no scale)"
+#: the crosshair rules in Chinese, for the notes
+_RULES_ZH = {_MEAN_RULE: "各属性均值", _MIDPOINT_RULE: "量表中点",
+             _DERIVED_MIDPOINT_RULE: "表现取量表中点；推导重要性没有量表，取其均值"}
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -63,9 +54,12 @@ class IPAResult(ResultMixin):
     importance_method : str
     outcome : str
         The criterion of derived importance (empty for stated importance).
+    performance_source : str
+        The block the performance scores come from.
     r2 : float
         R^2 of the outcome on the attributes (regression / relative weights), else NaN.
     n : int
+        Respondents complete on every column used.
     """
 
     table: pd.DataFrame
@@ -82,23 +76,30 @@ class IPAResult(ResultMixin):
         return {"Importance-performance grid": self.table, "Improvement priorities": self.priorities,
                 "Crosshair": pd.DataFrame([self.crosshair])}
 
-    def notes(self) -> list:
+    def notes(self, lang: str = "en") -> list:
+        """Interpretation lines in ``lang`` (``"zh"`` or ``"en"``)."""
+        check_lang(lang)
         c = self.crosshair
+        fit = np.isfinite(self.r2)
         lines = [
-            f"Importance: {self.importance_method}"
-            + (f" against {self.outcome}" if self.outcome else "")
-            + (f" (R^2 = {self.r2:.3f})" if np.isfinite(self.r2) else "")
-            + f"; performance: {self.performance_source}; {self.n} respondents.",
-            f"Crosshair ({c['rule']}): importance {c['importance']:.3f}, performance {c['performance']:.3f}.",
+            T(f"重要性：{label('method', self.importance_method, 'zh')}" + (f"，以 {self.outcome} 为准则" if self.outcome else "")
+              + (f"（R^2 = {self.r2:.3f}）" if fit else "") + f"；表现：{self.performance_source}；{self.n} 位受访者。",
+              f"Importance: {self.importance_method}" + (f" against {self.outcome}" if self.outcome else "")
+              + (f" (R^2 = {self.r2:.3f})" if fit else "") + f"; performance: {self.performance_source}; {self.n} respondents."),
+            T(f"十字线（{_RULES_ZH.get(c['rule'], c['rule'])}）：重要性 {c['importance']:.3f}，表现 {c['performance']:.3f}。",
+              f"Crosshair ({c['rule']}): importance {c['importance']:.3f}, performance {c['performance']:.3f}."),
         ]
-        for code, (zh, en) in QUADRANTS.items():
+        for code, name in IPA_QUADRANTS.items():
             its = self.table.loc[self.table["quadrant"] == code, "item"].tolist()
             if its:
-                lines.append(f"{en} / {zh}: {', '.join(its)}.")
+                lines.append(T(f"{name.zh}：{join_names(its, 'zh', len(its))}。", f"{name.en} / {name.zh}: {', '.join(its)}."))
         if len(self.priorities):
-            lines.append("Improve first: " + ", ".join(self.priorities["item"].head(5)) + " (Martilla & James 1977; "
-                         "iso-priority diagonal after Slack 1994 / Abalo et al. 2007).")
-        return lines
+            top = self.priorities["item"].head(5).tolist()
+            lines.append(T(f"优先改进：{join_names(top, 'zh', len(top))}（Martilla & James 1977；等优先对角线参照 Slack 1994 / "
+                           "Abalo et al. 2007）。",
+                           "Improve first: " + ", ".join(top) + " (Martilla & James 1977; "
+                           "iso-priority diagonal after Slack 1994 / Abalo et al. 2007)."))
+        return [x.get(lang) for x in lines]
 
 
 def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str = "mean", outcome=None, *,
@@ -156,24 +157,37 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
     sign that relative weights are the better choice (Johnson 2000). Checked against numpy/scipy
     least squares and a direct computation of Johnson's weights in the tests.
 
-    Example
-    -------
-    >>> res = ipa(df, inst, importance="stated", crosshair="mean")  # doctest: +SKIP
-    >>> res.priorities[["rank", "item", "quadrant_zh"]]              # doctest: +SKIP
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> res = ipa(sq.read_dataset("kiosk").data, sq.load_instrument("kiosk"), importance="stated", crosshair="mean")
+    >>> res.n, round(res.crosshair["importance"], 3), round(res.crosshair["performance"], 3)
+    (207, 5.853, 4.904)
+    >>> res.priorities[["rank", "item", "quadrant", "quadrant_en"]].head(3)
+       rank item          quadrant       quadrant_en
+    0     1  q16  concentrate_here  Concentrate here
+    1     2  q07  concentrate_here  Concentrate here
+    2     3  q23  concentrate_here  Concentrate here
+
+    Derived importance: Johnson's relative weights of the attributes for overall satisfaction (they
+    add up to R^2, ``relaimpo::calc.relimp(type = "lmg")`` ranks the attributes alike):
+
+    >>> rw = ipa(sq.read_dataset("kiosk").data, sq.load_instrument("kiosk"), importance="relative_weights")
+    >>> bool(abs(rw.table["importance"].sum() - rw.r2) < 1e-12)
+    True
     """
-    df = _as_frame(data)
-    inst = _check_instrument(instrument)
+    df = as_frame(data)
+    inst = as_instrument(instrument)
     if importance not in IMPORTANCE_METHODS:
         raise ValueError(f"importance must be one of {', '.join(IMPORTANCE_METHODS)}, got {importance!r}")
     if crosshair not in ("mean", "midpoint"):
         raise ValueError(f"crosshair must be 'mean' or 'midpoint', got {crosshair!r}")
     if level not in ("item", "dimension"):
         raise ValueError(f"level must be 'item' or 'dimension', got {level!r}")
-    if nan_policy != "listwise":
-        raise ValueError(f"nan_policy must be 'listwise' for IPA, got {nan_policy!r}")
+    check_nan_policy(nan_policy, ("listwise",), "importance-performance analysis")
 
     prole = "performance" if inst.block("performance") is not None else "perception"
-    pcols = _block_columns(df, inst, prole, "importance-performance analysis")
+    pcols = block_columns(df, inst, prole, "importance-performance analysis")
     pblock = inst.block(prole)
     items = inst.item_ids
     used = [pcols[i] for i in items]
@@ -186,7 +200,7 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
                 f"importance='stated' needs an importance block, but questionnaire {inst.id!r} has none; "
                 "use importance='correlation', 'regression' or 'relative_weights' (derived from an overall-satisfaction item)."
             )
-        icols = _block_columns(df, inst, "importance", "stated importance")
+        icols = block_columns(df, inst, "importance", "stated importance")
         used += [icols[i] for i in items]
     else:
         y_cols, out_label = _outcome_columns(df, inst, outcome)
@@ -228,7 +242,7 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
             imp = r_xy
         else:
             evals = np.linalg.eigvalsh(r_xx)
-            if evals.min() <= 1e-10 * max(evals.max(), 1.0):
+            if evals.min() <= SINGULAR_TOL * max(evals.max(), 1.0):
                 raise AnalysisError("the attributes are perfectly collinear (singular correlation matrix); "
                                     f"{importance} importance needs linearly independent attributes. Use importance='correlation'.")
             if n <= k + 1:
@@ -244,19 +258,19 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
                         "regression importance is unstable (suppression / collinearity); consider importance='relative_weights'.",
                         ServqualWarning, stacklevel=2)
             else:
-                imp = _relative_weights(r_xx, r_xy)
+                imp = relative_weights(r_xx, r_xy)
 
     # crosshair
     if crosshair == "mean":
-        ic, pc, rule = float(imp.mean()), float(pmean.mean()), "means across attributes"
+        ic, pc, rule = float(imp.mean()), float(pmean.mean()), _MEAN_RULE
     else:
         psc = pblock.scale or inst.scale
         pc = float(psc.midpoint)
         if importance == "stated":
             isc = inst.block("importance").scale or inst.scale
-            ic, rule = float(isc.midpoint), "scale midpoints"
+            ic, rule = float(isc.midpoint), _MIDPOINT_RULE
         else:
-            ic, rule = float(imp.mean()), "performance scale midpoint; mean derived importance (derived importance has no scale)"
+            ic, rule = float(imp.mean()), _DERIVED_MIDPOINT_RULE
     hi_i = imp >= ic
     hi_p = pmean >= pc
     quad = np.where(hi_i & ~hi_p, "concentrate_here",
@@ -268,7 +282,7 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
         pidx = (imp - ic) / (si if si > 0 else 1.0) - (pmean - pc) / (sp if sp > 0 else 1.0)
     table = pd.DataFrame({
         "item": labels, "dimension": dims, "n": n, "importance": imp, "performance": pmean, "quadrant": quad,
-        "quadrant_zh": [QUADRANTS[q][0] for q in quad], "quadrant_en": [QUADRANTS[q][1] for q in quad],
+        "quadrant_zh": [IPA_QUADRANTS[q].zh for q in quad], "quadrant_en": [IPA_QUADRANTS[q].en for q in quad],
         "priority_index": pidx, "diagonal": np.where(pidx > 0, "above", "below"),
     })
     table["importance_rank"] = table["importance"].rank(ascending=False, method="min").astype(int)
