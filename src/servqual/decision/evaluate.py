@@ -1,6 +1,6 @@
 """Comprehensive evaluation: composite index, TOPSIS, fuzzy comprehensive evaluation, grey relations, rank stability.
 
-Once the indicators have weights (:mod:`servqual.weights`), service centres, regions or periods are
+Once the indicators have weights (:mod:`servqual.decision.weights`), service centres, regions or periods are
 scored and ranked:
 
 - :func:`composite_index` -- a weighted 0-100 index per respondent, per group and overall;
@@ -12,7 +12,7 @@ scored and ranked:
 - :func:`rank_stability` -- how the ranking changes when the weights are perturbed.
 
 ``weights`` is a Series indexed by indicator (any result with a ``.weights`` Series is accepted, as
-is a dict); ``directions`` marks cost indicators as in :mod:`servqual.weights`.
+is a dict); ``directions`` marks cost indicators as in :func:`servqual.decision.matrix.direction_signs`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ import pandas as pd
 from scipy import stats
 
 from servqual._results import ResultMixin
+from servqual._text import check_lang
+from servqual._validation import as_frame
+from servqual.decision.matrix import decision_matrix, direction_signs
+from servqual.decision.weights.registry import OBJECTIVE_METHODS, objective_weights
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.decision.weights import _decision_matrix, _directions, critic_weights, entropy_weights
-from servqual._validation import as_frame as _frame
 
 __all__ = [
     "CompositeIndexResult", "composite_index", "topsis", "membership_matrix", "FuzzyEvaluationResult",
@@ -93,8 +95,12 @@ class CompositeIndexResult(ResultMixin):
     def tables(self) -> dict:
         return {"Composite index": self.table, "Weights and bounds": self.bounds.assign(weight=self.weights.to_numpy())}
 
-    def notes(self) -> list:
+    def notes(self, lang: str = "en") -> list:
+        check_lang(lang)
         a = self.table.iloc[0]
+        if lang == "zh":
+            return [f"总指数 {a['mean']:.1f}（置信区间 {a['ci_low']:.1f} 至 {a['ci_high']:.1f}），n = {int(a['n'])}。",
+                    "指数 = 100 * sum_j w_j z_j，其中 z_j = (x_j - low_j) / (high_j - low_j)（成本型指标取反）。"]
         return [f"Overall index {a['mean']:.1f} (CI {a['ci_low']:.1f} to {a['ci_high']:.1f}), n = {int(a['n'])}.",
                 "Index = 100 * sum_j w_j z_j with z_j = (x_j - low_j) / (high_j - low_j) (reversed for cost indicators)."]
 
@@ -135,11 +141,20 @@ def composite_index(data, weights, *, directions=None, scale=None, by: str | Non
     ``(high_j - x_ij) / (high_j - low_j)`` for cost indicators (the CSI rescaling of Fornell et al. 1996).
     Values outside the bounds raise a ServqualWarning.
 
-    Example
-    -------
-    >>> composite_index(df, ahp_res.weights, scale=(1, 5), by="centre").table  # doctest: +SKIP
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> from servqual.decision.weights import entropy_weights
+    >>> items = ["ipa01_sat", "ipa02_sat", "ipa03_sat"]  # satisfaction with three kiosk attributes, 1-7
+    >>> df = sq.read_dataset("kiosk").data.dropna(subset=items)
+    >>> w = entropy_weights(df, items=items)
+    >>> composite_index(df, w, scale=(1, 7), by="sex").table.round(2)
+      segment    n   mean     sd    se  ci_low  ci_high
+    0     all  207  74.83  16.86  1.17   72.52    77.14
+    1  female  153  74.74  16.85  1.36   72.05    77.43
+    2    male   54  75.10  17.05  2.32   70.45    79.75
     """
-    df = _frame(data)
+    df = as_frame(data)
     w = _weights(weights)
     cols = list(w.index)
     missing = [c for c in cols if c not in df.columns]
@@ -150,7 +165,7 @@ def composite_index(data, weights, *, directions=None, scale=None, by: str | Non
     if bad:
         raise AnalysisError(f"non-numeric indicator column(s): {', '.join(map(str, bad))}")
     a = x.to_numpy(dtype=float)
-    dirs = _directions(directions, cols)
+    dirs = direction_signs(directions, cols)
     if scale is None:
         lo, hi = np.nanmin(a, axis=0), np.nanmax(a, axis=0)
     elif isinstance(scale, Mapping):
@@ -211,13 +226,9 @@ def composite_index(data, weights, *, directions=None, scale=None, by: str | Non
 def _resolve_weights(weights, x: pd.DataFrame, directions) -> pd.Series:
     if isinstance(weights, str):
         key = weights.lower()
-        if key == "entropy":
-            return entropy_weights(x, directions)
-        if key == "critic":
-            return critic_weights(x, directions)
-        if key == "equal":
-            return pd.Series(1 / x.shape[1], index=list(x.columns), name="weight")
-        raise AnalysisError(f"weights {weights!r}: give a Series or one of 'entropy', 'critic', 'equal'")
+        if key in OBJECTIVE_METHODS:
+            return objective_weights(x, key, directions).weights
+        raise AnalysisError(f"weights {weights!r}: give a Series or one of {', '.join(map(repr, OBJECTIVE_METHODS))}")
     return _weights(weights, list(x.columns))
 
 
@@ -278,19 +289,30 @@ def topsis(data, weights, directions=None, *, normalize: str = "vector", items=N
     reverse; Euclidean distances. Tested against Hwang & Yoon's (1981) fighter-aircraft example
     (closeness 0.643, 0.268, 0.614, 0.312); invariant to rescaling a column (vector normalisation).
 
-    Example
-    -------
-    >>> topsis(centres, "entropy", {"response_hours": "lower_is_better"})  # doctest: +SKIP
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> items = ["ipa01_sat", "ipa02_sat", "ipa03_sat"]
+    >>> df = sq.read_dataset("kiosk").data.dropna(subset=items)
+    >>> centres = df.groupby("age_group")[items].mean()  # alternatives: the age groups' mean satisfaction
+    >>> topsis(centres, "entropy").round(4)
+               d_plus  d_minus  closeness  rank
+    age_group
+    10-19      0.0000   0.0929     1.0000     1
+    20-29      0.0456   0.0535     0.5398     4
+    30-39      0.0116   0.0860     0.8808     2
+    40-49      0.0929   0.0000     0.0000     5
+    50+        0.0462   0.0546     0.5418     3
     """
-    df = _frame(data)
+    df = as_frame(data)
     if items is None and not isinstance(weights, str):
         w0 = getattr(weights, "weights", weights)
         if isinstance(w0, (pd.Series, Mapping)):
             items = list(pd.Series(dict(w0)).index) if isinstance(w0, Mapping) else list(w0.index)
-    x = _decision_matrix(df, items, "raise")
+    x = decision_matrix(df, items, "raise")
     cols = list(x.columns)
     w = _resolve_weights(weights, x, directions)
-    dirs = _directions(directions, cols)
+    dirs = direction_signs(directions, cols)
     r = _topsis_normalise(x.to_numpy(dtype=float), normalize, dirs, cols)
     dp, dm, c = _topsis_scores(r, w.to_numpy()[None, :], dirs)
     if np.isnan(c).any():
@@ -372,7 +394,7 @@ def membership_matrix(data, grades, items=None) -> pd.DataFrame:
     ``r_ij = #(answers of indicator i at grade j) / #(answers of indicator i)``. Answers that are not a
     grade value raise AnalysisError naming the indicator and the value.
     """
-    df = _frame(data)
+    df = as_frame(data)
     vals, labs = _grade_spec(grades)
     cols = list(df.columns) if items is None else list(items)
     miss = [c for c in cols if c not in df.columns]
@@ -433,7 +455,11 @@ class FuzzyEvaluationResult(ResultMixin):
         out["Membership matrix"] = self.membership
         return out
 
-    def notes(self) -> list:
+    def notes(self, lang: str = "en") -> list:
+        check_lang(lang)
+        if lang == "zh":
+            return [f"合成算子 {self.operator}：{FUZZY_OPERATORS[self.operator]}。",
+                    f"最大隶属度等级：{self.grade}；加权得分 = {self.score:.3f}。"]
         return [f"Operator {self.operator}: {FUZZY_OPERATORS[self.operator]}.",
                 f"Maximum membership: {self.grade}; weighted score = {self.score:.3f}."]
 
@@ -475,9 +501,15 @@ def fuzzy_evaluation(data, weights, grades=None, *, operator: str = "M(·,+)", g
     ``B = W o R`` with the chosen operator; B is normalised to sum 1 before the maximum-membership grade
     and the score ``sum_j b_j s_j`` are read. Two levels: ``B = W_crit o [B_1; ...; B_K]``.
 
-    Example
-    -------
-    >>> fuzzy_evaluation(df, w, {5: "很满意", 4: "满意", 3: "一般", 2: "不满意", 1: "很不满意"}).grade  # doctest: +SKIP
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> from servqual.decision.weights import entropy_weights
+    >>> answers = sq.read_dataset("kiosk").data[["ipa01_sat", "ipa02_sat", "ipa03_sat"]].dropna()  # 1-7 answers
+    >>> grades = {7: "excellent", 6: "very good", 5: "good", 4: "fair", 3: "poor", 2: "very poor", 1: "bad"}
+    >>> res = fuzzy_evaluation(answers, entropy_weights(answers), grades)
+    >>> res.grade, round(res.score, 3)
+    ('very good', 5.49)
     """
     op = _operator(operator)
     w_all = getattr(weights, "weights", weights)
@@ -489,7 +521,7 @@ def fuzzy_evaluation(data, weights, grades=None, *, operator: str = "M(·,+)", g
         vals, labs = _grade_spec(grades)
         r = membership_matrix(data, grades, inds)
     else:
-        r = _frame(data).astype(float)
+        r = as_frame(data).astype(float)
         labs = [str(c) for c in r.columns]
         vals = list(r.columns)
         miss = [c for c in inds if c not in r.index]
@@ -581,9 +613,12 @@ class GreyRelationalResult(ResultMixin):
     def tables(self) -> dict:
         return {"Grey relational grades": self.table, "Relational coefficients": self.coefficients}
 
-    def notes(self) -> list:
-        return [f"xi_ij = (min Delta + rho max Delta) / (Delta_ij + rho max Delta), rho = {self.rho}; "
-                "grade = sum_j w_j xi_ij (Deng 1982)."]
+    def notes(self, lang: str = "en") -> list:
+        check_lang(lang)
+        formula = f"xi_ij = (min Delta + rho max Delta) / (Delta_ij + rho max Delta), rho = {self.rho}; "
+        if lang == "zh":
+            return [formula + "关联度 = sum_j w_j xi_ij（邓聚龙 1982）。"]
+        return [formula + "grade = sum_j w_j xi_ij (Deng 1982)."]
 
 
 def grey_relational(data, weights=None, directions=None, *, rho: float = 0.5, normalize: str = "minmax",
@@ -618,15 +653,25 @@ def grey_relational(data, weights=None, directions=None, *, rho: float = 0.5, no
     ``Delta_ij = |x_0j - x_ij|``, ``xi_ij = (min_ij Delta + rho max_ij Delta) / (Delta_ij + rho max_ij Delta)``
     (minimum and maximum over every alternative and indicator), grade ``gamma_i = sum_j w_j xi_ij``.
 
-    Example
-    -------
-    >>> grey_relational(centres, directions={"complaints": "cost"}).table  # doctest: +SKIP
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> items = ["ipa01_sat", "ipa02_sat", "ipa03_sat"]
+    >>> df = sq.read_dataset("kiosk").data.dropna(subset=items)
+    >>> grey_relational(df.groupby("age_group")[items].mean()).table.round(4)
+                grade  rank
+    age_group
+    10-19      1.0000     1
+    20-29      0.5912     4
+    30-39      0.9048     2
+    40-49      0.3333     5
+    50+        0.6156     3
     """
     if not 0 < rho <= 1:
         raise AnalysisError(f"rho must lie in (0, 1], got {rho}")
-    x = _decision_matrix(_frame(data), items, "raise")
+    x = decision_matrix(as_frame(data), items, "raise")
     cols = list(x.columns)
-    dirs = _directions(directions, cols)
+    dirs = direction_signs(directions, cols)
     a = x.to_numpy(dtype=float)
     if normalize == "minmax":
         lo, hi = a.min(axis=0), a.max(axis=0)
@@ -700,8 +745,14 @@ class RankStabilityResult(ResultMixin):
     def tables(self) -> dict:
         return {"Random perturbation (per alternative)": self.random, "One at a time": self.one_at_a_time}
 
-    def notes(self) -> list:
+    def notes(self, lang: str = "en") -> list:
+        check_lang(lang)
         s = self.summary_stats
+        if lang == "zh":
+            return [f"{s['n_random']} 次随机权重抽样（每个权重乘以 U(1 - p, 1 + p)，p = {s['perturbation']}，再归一）："
+                    f"最优方案在 {100 * s['p_same_best']:.1f}% 的抽样中不变；与基准排序的平均 Spearman rho = "
+                    f"{s['mean_spearman']:.3f}。",
+                    "逐一变动：一个权重乘以 (1 + change)，其余按比例缩放，使权重之和仍为 1。"]
         return [f"{s['n_random']} random weight draws (each weight x U(1 - p, 1 + p), p = {s['perturbation']}, renormalised): "
                 f"best alternative unchanged in {100 * s['p_same_best']:.1f}% of draws; mean Spearman rho with the baseline "
                 f"ranking = {s['mean_spearman']:.3f}.",
@@ -752,13 +803,13 @@ def rank_stability(data, weights, directions=None, *, method: str = "topsis", pe
     All draws are scored at once (vectorised over the weight vectors). Ranks use the "min" rule for
     ties throughout; Spearman's rho is the Pearson correlation of the rank vectors.
     """
-    df = _frame(data)
+    df = as_frame(data)
     w0 = getattr(weights, "weights", weights)
     items = list(w0.index) if isinstance(w0, pd.Series) else (list(w0) if isinstance(w0, Mapping) else None)
-    x = _decision_matrix(df, items, "raise")
+    x = decision_matrix(df, items, "raise")
     cols = list(x.columns)
     w = _weights(weights, cols)
-    dirs = _directions(directions, cols)
+    dirs = direction_signs(directions, cols)
     a = x.to_numpy(dtype=float)
     if not 0 < perturbation < 1:
         raise AnalysisError(f"perturbation must lie in (0, 1), got {perturbation}")
