@@ -19,6 +19,8 @@ from matplotlib.patches import Rectangle  # noqa: E402
 import servqual as sq  # noqa: E402
 from servqual import plots  # noqa: E402
 from servqual.exceptions import AnalysisError  # noqa: E402
+from servqual.reporting.plots import style  # noqa: E402
+from servqual.reporting.plots.style import font_families, term  # noqa: E402
 
 LANGS = ["zh", "en"]
 
@@ -94,15 +96,15 @@ def test_chinese_text_draws_without_missing_glyph_warning(kiosk, gap):
 
 
 def test_missing_cjk_font_warns_once_and_says_what_to_install(monkeypatch):
-    monkeypatch.setattr(plots, "_FONT_STATE", {"done": False, "family": None, "warned": False})
-    monkeypatch.setattr(plots, "cjk_font_path", lambda: None)
-    monkeypatch.setattr(plots, "_SYSTEM_CJK", ())
+    monkeypatch.setattr(style, "_FONT_STATE", {"done": False, "family": None, "warned": False})
+    monkeypatch.setattr(style, "cjk_font_path", lambda: None)
+    monkeypatch.setattr(style, "_SYSTEM_CJK", ())
     with pytest.warns(sq.ServqualWarning, match="pylopdf-fonts-zh-cn"):
         assert plots.use_cjk_font() is None
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert plots.use_cjk_font() is None  # warned once only
-        assert plots._families("zh") == plots._families("en")
+        assert font_families("zh") == font_families("en")
 
 
 def test_plots_leave_global_rcparams_unchanged(kiosk):
@@ -225,7 +227,7 @@ def test_scree_plot_from_arrays(kiosk, lang):
     retained = [c for c in ax.collections if isinstance(c, PathCollection)][0]
     assert len(retained.get_offsets()) == n_above
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[0] == plots._v("observed", lang) and len(legend) == 4  # observed, threshold, Kaiser, retained
+    assert legend[0] == term("observed", lang) and len(legend) == 4  # observed, threshold, Kaiser, retained
     # a result object with eigenvalues works too
     ax2 = plots.scree_plot(ev, lang=lang)
     np.testing.assert_allclose(ax2.lines[0].get_ydata(), ev.correlation)
@@ -315,7 +317,7 @@ def test_gap_dumbbell_on_kiosk_gap_analysis(kiosk, gap, lang):
     assert f"{items['gap'].iloc[0]:+.2f}" in _texts(ax)
     assert set(ins.dimension_names(lang).values()) <= set(_texts(ax))
     legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
-    assert legend == [plots._v("expectation", lang), plots._v("perception", lang)]
+    assert legend == [term("expectation", lang), term("perception", lang)]
     # the plain table works the same, at dimension level too
     ax2 = plots.gap_dumbbell(gap.table, ins, level="dimension", lang=lang)
     assert _ticks(ax2.get_yticklabels()) == list(ins.dimension_names(lang).values())
@@ -330,7 +332,7 @@ def test_gap_bars_with_confidence_intervals(kiosk, gap, lang):
     assert len(ax.patches) == len(dims) + 1
     np.testing.assert_allclose([p.get_width() for p in ax.patches], np.r_[dims["gap"], tot["gap"]])
     labels = _ticks(ax.get_yticklabels())
-    assert labels == list(ins.dimension_names(lang).values()) + [plots._v("overall", lang)]
+    assert labels == list(ins.dimension_names(lang).values()) + [term("overall", lang)]
     err = ax.collections[-1].get_segments()  # error bars: one segment per bar
     lows = [s[:, 0].min() for s in err]
     highs = [s[:, 0].max() for s in err]
@@ -415,9 +417,9 @@ def test_kano_plot_on_kiosk_kano(kano, lang):
     assert (xy[:, 0] >= 0).all()  # |worse|
     np.testing.assert_allclose(sorted(xy[:, 0]), sorted(res.table["worse"].abs()))
     names = [t.get_text() for t in ax.figure.legends[0].get_texts()]
-    from servqual.service.kano import KANO_CATEGORIES
+    from servqual.labels import label
 
-    expected = [f"{c} {KANO_CATEGORIES[c][0 if lang == 'zh' else 1]}" for c in "AOMIRQ" if c in set(res.table["category"])]
+    expected = [f"{c} {label('kano', c, lang)}" for c in "AOMIRQ" if c in set(res.table["category"])]
     assert names == expected
     assert sorted(t for t in _texts(ax) if t.startswith("k")) == sorted(res.table["feature"])
 
@@ -461,7 +463,7 @@ def test_ahp_hierarchy_plot_from_dicts_and_result(kiosk, lang):
                                sorted(np.array([0.25, 0.15, 0.1, 0.18, 0.12, 0.14, 0.04, 0.02]) / 0.25 * 0.9))
     texts = _texts(ax)
     assert f"{ins.dimension_names(lang)['usefulness']}\n0.500" in texts
-    assert sum(plots._v("local", lang) in t for t in texts) == 8
+    assert sum(term("local", lang) in t for t in texts) == 8
     # the result of ahp_hierarchy (Saaty-scale matrices)
     goal = [[1, 2, 3], [1 / 2, 1, 2], [1 / 3, 1 / 2, 1]]
     h = {"goal": pd.DataFrame(goal, index=["A", "B", "C"], columns=["A", "B", "C"]),
@@ -493,7 +495,7 @@ def test_ranking_plot_topsis(kiosk, lang):
     best = res.sort_values("rank")
     fmt = "第{r}名  {i}" if lang == "zh" else "#{r}  {i}"
     assert labels == [fmt.format(r=r, i=i) for i, r in best["rank"].items()]
-    assert ax.get_xlabel() == plots._v("closeness", lang)
+    assert ax.get_xlabel() == term("closeness", lang)
     ax = plots.ranking_plot(pd.Series({"A": 70.0, "B": 82.5, "C": 64.0}), lang=lang, top=2)
     assert _ticks(ax.get_yticklabels()) == [fmt.format(r=1, i="B"), fmt.format(r=2, i="A")]
 
@@ -564,3 +566,35 @@ def test_crowded_points_get_separate_labels_with_leader_lines():
 
     moved = [a for a in ax.texts if isinstance(a, Annotation) and a.arrow_patch is not None]
     assert moved  # at least one label of the cluster sits away from its point, joined by a line
+
+
+# --------------------------------------------------------------------------------------------------
+# The package: one module per family, names from servqual.labels
+# --------------------------------------------------------------------------------------------------
+def test_package_exports_every_plot_from_its_family_module():
+    import importlib
+
+    family = {"likert_bars": "items", "item_heatmap": "items", "correlation_heatmap": "items",
+              "scree_plot": "factors", "loading_heatmap": "factors", "gap_dumbbell": "gaps", "gap_bars": "gaps",
+              "ipa_plot": "quadrants", "kano_plot": "quadrants", "radar_plot": "scores", "weights_bar": "weights",
+              "ahp_hierarchy_plot": "weights", "ranking_plot": "evaluation", "use_cjk_font": "style",
+              "cjk_font_path": "style", "PALETTE": "style"}
+    assert sorted(plots.__all__) == sorted(family)
+    for name, module in family.items():
+        assert getattr(plots, name) is getattr(importlib.import_module(f"servqual.reporting.plots.{module}"), name)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_quadrant_and_method_names_come_from_labels(lang):
+    from servqual.labels import label
+
+    tab = pd.DataFrame({"item": ["a", "b", "c", "d"], "importance": [4.5, 4.4, 3.2, 3.0],
+                        "performance": [3.1, 4.2, 3.0, 4.4]})
+    ax = plots.ipa_plot(tab, lang=lang)
+    codes = ["concentrate_here", "keep_up", "low_priority", "possible_overkill"]
+    assert [t.get_text() for t in ax.figure.legends[0].get_texts()] == [label("ipa", c, lang) for c in codes]
+    colours = [matplotlib.colors.to_hex(c.get_facecolor()[0]) for c in ax.collections]
+    assert colours == [style.IPA_COLORS[c] for c in codes]
+    ax = plots.weights_bar(pd.DataFrame({"Entropy": [0.6, 0.4], "cv": [0.5, 0.5]}, index=["x", "y"]), lang=lang)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [label("method", "entropy", lang),
+                                                                   label("method", "cv", lang)]
