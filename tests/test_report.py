@@ -48,7 +48,7 @@ def _build():
     sec = rep.add_section("reliability", Text("信度分析", "Reliability"))
     sec.add_paragraph(Text(f"Cronbach α = {res.alpha:.3f}（≥ .70 可接受）。", f"Cronbach's alpha = {res.alpha:.3f} (>= .70 acceptable)."))
     sec.add_table(
-        "alpha_items", Text("题项统计与删除后的 α", "Item statistics and alpha if item deleted"), res.items,
+        "alpha_items", Text("题项统计与删除后的 α", "Item statistics and alpha if item deleted"), res.item_stats,
         note=Text("r_drop 为校正的题总相关。", "r_drop is the corrected item-total correlation."),
         column_labels={"item": Text("题项", "Item"), "alpha_if_deleted": Text("删除后 α", "Alpha if deleted")},
     )
@@ -64,7 +64,7 @@ def _build():
         }),
     )
     fig, ax = plt.subplots(figsize=(4, 3))
-    ax.bar(items, res.items["mean"].to_numpy())
+    ax.bar(items, res.item_stats["mean"].to_numpy())
     ax.set_title("宜人性题项均值")
     sec.add_figure("item_means", Text("题项均值", "Item means"), fig, note=Text("误差线略。", "No error bars."))
     rep.add_section("gaps", Text("服务质量差距", "Service-quality gaps"),
@@ -121,16 +121,16 @@ def test_excel_sheets_headers_and_numbers(built):
     ws = wb["alpha_items"]
     header = [c.value for c in ws[1]]
     assert header[0] == "Item" and header[1] == "n" and "Alpha if deleted" in header
-    assert len(header) == res.items.shape[1]
+    assert len(header) == res.item_stats.shape[1]
     assert ws.freeze_panes == "A2"
-    assert ws.max_row == len(res.items) + 1
+    assert ws.max_row == len(res.item_stats) + 1
     col = header.index("Alpha if deleted") + 1
     got = [ws.cell(row=r, column=col).value for r in range(2, ws.max_row + 1)]
     assert all(isinstance(v, float) for v in got)
-    assert_allclose(got, res.items["alpha_if_deleted"].to_numpy(), rtol=0, atol=1e-12)  # full precision kept
+    assert_allclose(got, res.item_stats["alpha_if_deleted"].to_numpy(), rtol=0, atol=1e-12)  # full precision kept
     assert ws.cell(row=2, column=col).number_format == "0.000"
-    assert ws.cell(row=2, column=2).value == int(res.items["n"].iloc[0])
-    assert [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)] == list(res.items["item"])
+    assert ws.cell(row=2, column=2).value == int(res.item_stats["n"].iloc[0])
+    assert [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)] == list(res.item_stats["item"])
     assert ws.column_dimensions["A"].width >= 8
     # zh headers use the Chinese labels
     wz = openpyxl.load_workbook(paths["zh"]["xlsx"])["alpha_items"]
@@ -249,8 +249,8 @@ def test_docx_headings_tables_captions(built):
     assert t1.rows[0].cells[0].text == "题项"
     hdr = [c.text for c in t1.rows[0].cells]
     j = hdr.index("删除后 α")
-    assert t1.rows[1].cells[j].text == f"{res.items['alpha_if_deleted'].iloc[0]:.3f}"
-    assert t1.rows[1].cells[1].text == str(int(res.items["n"].iloc[0]))
+    assert t1.rows[1].cells[j].text == f"{res.item_stats['alpha_if_deleted'].iloc[0]:.3f}"
+    assert t1.rows[1].cells[1].text == str(int(res.item_stats["n"].iloc[0]))
     t2 = d.tables[1]
     assert [c.text for c in t2.rows[0].cells] == ["label", "value", "count", "pval"]
     assert t2.rows[1].cells[0].text == INJECTIONS[0]  # DOCX is not a formula surface: text kept as written
@@ -295,7 +295,7 @@ def test_html_self_contained(built):
     assert "Left out because the data have no expectation block." in html
     assert "<caption>Table 1. Item statistics and alpha if item deleted</caption>" in html
     assert "<figcaption>Figure 1. Item means</figcaption>" in html
-    assert f">{res.items['alpha_if_deleted'].iloc[0]:.3f}<" in html
+    assert f">{res.item_stats['alpha_if_deleted'].iloc[0]:.3f}<" in html
     assert "Generated" in html and "Data file" in html
     assert "Note. r_drop is the corrected item-total correlation." in html
 
@@ -340,7 +340,7 @@ def test_add_result_takes_tables_and_notes(built):
     _, res, _ = built
     sec = Section("rel", "Reliability").add_result(res, "alpha")
     assert [t.key for t in sec.tables] == ["alpha", "alpha_2", "alpha_3"]
-    assert sec.tables[2].frame.equals(res.items) and sec.paragraphs[0].get("en") == res.notes()[0]
+    assert sec.tables[2].frame.equals(res.item_stats) and sec.paragraphs[0].get("en") == res.notes()[0]
 
 
 def test_figure_inputs_validated(tmp_path):
