@@ -23,7 +23,8 @@ from servqual.survey.instrument import Text
 from servqual.psychometrics.measurement import RESULTS_KEYS
 from servqual.psychometrics.reliability import cronbach_alpha
 from servqual.reporting.report import ReportError, Section
-from servqual.reporting.study import STUDY_SECTIONS, _fit_table, _Study, run_study, study_report
+from servqual.reporting.study import STUDY_SECTIONS, StudyContext, run_study, study_report
+from servqual.reporting.study.measurement import fit_table
 
 docx = pytest.importorskip("docx")
 openpyxl = pytest.importorskip("openpyxl")
@@ -332,7 +333,7 @@ def test_ahp_judgements_are_combined_with_the_objective_weights():
 def test_fit_table_applies_hu_bentler_cutoffs():
     fit = pd.Series({"estimator": "ML", "chi2": 120.0, "df": 48.0, "pval": 1e-8, "cfi": 0.951, "tli": 0.94,
                      "rmsea": 0.061, "rmsea_ci_low": 0.05, "rmsea_ci_high": 0.07, "srmr": 0.05, "gfi": 0.91, "agfi": 0.88})
-    t = _fit_table(fit)
+    t = fit_table(fit)
     met = {row["index"].en.split(" ")[0]: row["met"] for _, row in t.iterrows() if row["met"] is not None}
     assert met == {"chi2/df": True, "CFI": True, "TLI": False, "RMSEA": False, "SRMR": True, "GFI": True, "AGFI": False}
     assert_allclose(t.loc[t["index"].map(lambda x: x.en) == "chi2/df", "value"].iloc[0], 2.5)
@@ -342,7 +343,7 @@ def test_a_failing_figure_becomes_a_note_not_an_error():
     import matplotlib.pyplot as plt
 
     inst = sq.load_instrument("mobi")
-    st = _Study(inst=inst, lang="en", report=None, kept=pd.DataFrame())
+    st = StudyContext(instrument=inst, lang="en", kept=pd.DataFrame())
     sec = Section("x", "x")
     st.figure(sec, "bad", Text("坏图", "Bad figure"), lambda plots: plots.no_such_plot())
     st.figure(sec, "boom", Text("错图", "Boom"), lambda plots: 1 / 0)

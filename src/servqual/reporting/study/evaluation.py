@@ -1,0 +1,155 @@
+"""Section 9, evaluation: the satisfaction index (0-100), the comparison of the segments and their
+TOPSIS ranking, then KPI attainment (:mod:`servqual.reporting.study.kpis`).
+
+Examples
+--------
+>>> import servqual as sq
+>>> from servqual.reporting.study import StudyContext
+>>> ctx = StudyContext.from_data(sq.read_dataset("kiosk"), lang="en", figures=False)
+>>> [t.key for t in ctx.build_section("evaluation").tables]
+['csi', 'groups', 'topsis']
+>>> sorted(ctx.results)
+['satisfaction_index', 'topsis']
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from servqual._results import records
+from servqual._text import T
+from servqual.reporting.report import Section
+from servqual.reporting.study.context import StudyContext
+from servqual.reporting.study.kpis import kpis
+from servqual.reporting.study.registry import section
+from servqual.reporting.study.text import SIGNIFICANCE, eta_sq_rule, fmt
+
+__all__ = ["evaluation", "satisfaction", "segments"]
+
+
+@section("evaluation", T("综合评价", "Evaluation"), after="kano", results=("satisfaction_index", "topsis", "kpi"))
+def evaluation(ctx: StudyContext, sec: Section) -> None:
+    """Satisfaction index, group comparison and TOPSIS of the segments, KPI attainment."""
+    satisfaction(ctx, sec)
+    segments(ctx, sec)
+    kpis(ctx, sec)
+
+
+def satisfaction(ctx: StudyContext, sec: Section) -> None:
+    """The satisfaction index (0-100) by dimension and overall, by segment when there is one."""
+    from servqual.service.compare import satisfaction_index
+
+    inst, seg, kept = ctx.instrument, ctx.segment, ctx.kept
+    if inst.has_block("importance"):
+        weights, wsrc = "importance", T("重要性题组的陈述重要性（各维度题项重要性均值，归一化）",
+                                        "stated importance (mean importance of each dimension's items, normalised)")
+    elif ctx.weights is not None:
+        weights, wsrc = ctx.weights, ctx.weights_source
+    else:
+        weights, wsrc = None, T("等权", "equal weights")
+    csi = ctx.run(sec, T("满意度指数", "satisfaction index"), lambda: satisfaction_index(kept, inst, weights=weights, by=seg))
+    if csi is None:
+        return
+    t = csi.table
+    out = pd.DataFrame({"segment": t["segment"].astype(str), "dimension": t["dimension"],
+                        "dimension_name": [ctx.dim_name(d) for d in t["dimension"]], "weight": t["weight"],
+                        "n": t["n"], "mean": t["mean"], "index_0_100": t["index"], "ci_low": t["ci_low"],
+                        "ci_high": t["ci_high"]})
+    allrows = t[t["segment"].astype(str) == "all"]
+    ov = allrows[allrows["dimension"] == "overall"].iloc[0]
+    dimrows = allrows[allrows["dimension"] != "overall"].sort_values("index")
+    lo, hi = dimrows.iloc[0], dimrows.iloc[-1]
+    sec.add_paragraph(T(
+        f"顾客满意度指数（CSI，0–100；各维度得分按量表端点线性换算为 0–100 后加权，权重为{wsrc.zh}）为 {fmt(ov['index'], 1)}"
+        f"（95%CI {fmt(ov['ci_low'], 1)}–{fmt(ov['ci_high'], 1)}，n = {int(ov['n'])}）。最高的维度是{ctx.dim_label(hi['dimension'], 'zh')}"
+        f"（{fmt(hi['index'], 1)}），最低的是{ctx.dim_label(lo['dimension'], 'zh')}（{fmt(lo['index'], 1)}）。",
+        f"The customer satisfaction index (CSI, 0-100: each dimension score rescaled from the scale's end points to "
+        f"0-100 and weighted by {wsrc.en}) is {fmt(ov['index'], 1)} (95% CI {fmt(ov['ci_low'], 1)} to {fmt(ov['ci_high'], 1)}, "
+        f"n = {int(ov['n'])}). The highest dimension is {ctx.dim_label(hi['dimension'], 'en')} ({fmt(hi['index'], 1)}), "
+        f"the lowest {ctx.dim_label(lo['dimension'], 'en')} ({fmt(lo['index'], 1)}).",
+    ))
+    if seg:
+        segov = t[(t["segment"].astype(str) != "all") & (t["dimension"] == "overall")].sort_values("index")
+        if len(segov) >= 2:
+            a, b = segov.iloc[-1], segov.iloc[0]
+            sec.add_paragraph(T(
+                f"按 {seg} 分组：{a['segment']} 组最高（{fmt(a['index'], 1)}），{b['segment']} 组最低（{fmt(b['index'], 1)}）。",
+                f"By {seg}: group {a['segment']} is highest ({fmt(a['index'], 1)}) and group {b['segment']} lowest ({fmt(b['index'], 1)}).",
+            ))
+    ctx.table(sec, "csi", T("顾客满意度指数（0–100）", "Customer satisfaction index (0-100)"), out,
+              decimals={"index_0_100": 1, "ci_low": 1, "ci_high": 1, "weight": 4})
+    ctx.csi = csi
+    ctx.results["satisfaction_index"] = records(out.drop(columns=["dimension_name"]))
+
+
+def segments(ctx: StudyContext, sec: Section) -> None:
+    """The comparison of the segments (Welch ANOVA) and their TOPSIS ranking; a sentence without a segment."""
+    from servqual.service.compare import compare_groups, dimension_scores
+
+    inst, seg, kept = ctx.instrument, ctx.segment, ctx.kept
+    if not seg:
+        sec.add_paragraph(T("未指定分组变量（问卷也未声明可用的分组），因此不做分组比较与 TOPSIS 排序。",
+                            "No segment was given or declared, so there is no comparison of groups and no TOPSIS ranking."))
+        return
+    cmp_ = ctx.run(sec, T("分组比较", "group comparison"), lambda: compare_groups(kept, inst, by=seg))
+    if cmp_ is not None:
+        ct = cmp_.table.copy()
+        ct.insert(1, "dimension_name", [ctx.dim_name(d) for d in ct["dimension"]])
+        sig = ct[(ct["dimension"] != "overall") & (ct["welch_pval_holm"] < SIGNIFICANCE)]
+        sec.add_paragraph(T(
+            f"按 {seg} 比较各维度得分（Welch 方差分析，Holm 校正；Kruskal-Wallis 检验为稳健性参照；"
+            f"η² 的 {eta_sq_rule('zh')}效应，Cohen 1988）：" + (f"{len(sig)} 个维度存在显著差异："
+                                                          f"{'、'.join(ctx.dim_label(d, 'zh') for d in sig['dimension'])}。"
+                                                          if len(sig) else "各维度均无显著差异。"),
+            f"Dimension scores by {seg} (Welch ANOVA, Holm-adjusted; Kruskal-Wallis as a robustness check; eta² of "
+            f"{eta_sq_rule('en')}, Cohen 1988): " + (f"{len(sig)} dimensions differ: "
+                                                    f"{', '.join(ctx.dim_label(d, 'en') for d in sig['dimension'])}."
+                                                    if len(sig) else "no dimension differs significantly."),
+        ))
+        keep_cols = [c for c in ("dimension", "dimension_name", "n", "k", "welch_f", "welch_df1", "welch_df2", "welch_pval",
+                                 "welch_pval_holm", "eta_sq", "kw_h", "kw_pval", "epsilon_sq", "significant_pairs") if c in ct.columns]
+        ctx.table(sec, "groups", T(f"按 {seg} 分组比较", f"Comparison by {seg}"), ct[keep_cols])
+    sc = ctx.run(sec, T("维度得分", "dimension scores"), lambda: dimension_scores(kept, inst))
+    if sc is not None:
+        _topsis(ctx, sec, sc)
+
+
+def _topsis(ctx: StudyContext, sec: Section, sc: pd.DataFrame) -> None:
+    from servqual.decision.evaluate import topsis
+
+    inst, seg, kept = ctx.instrument, ctx.segment, ctx.kept
+    dims = inst.dimension_ids
+    g = kept[seg]
+    ok = sc[dims].notna().all(axis=1) & g.notna()
+    sizes = g[ok].value_counts()
+    groups = [lab for lab in sizes.index if sizes[lab] >= 2]
+    if len(groups) < 2:
+        return
+    means = sc.loc[ok & g.isin(groups), dims].groupby(g[ok & g.isin(groups)]).mean()
+    w = ctx.weights
+    tp = ctx.run(sec, T("TOPSIS 排序", "TOPSIS ranking"), lambda: topsis(means, w if w is not None else "equal"))
+    if tp is not None:
+        out = means.copy()
+        out.columns = [str(c) for c in out.columns]
+        out.insert(0, "n", [int(sizes[lab]) for lab in means.index])
+        out["closeness"] = tp["closeness"]
+        out["rank"] = tp["rank"]
+        out = out.sort_values("rank").reset_index().rename(columns={seg: "group"})
+        out["group"] = out["group"].astype(str)
+        best, worst = out.iloc[0], out.iloc[-1]
+        sec.add_paragraph(T(
+            f"以各组的维度得分均值为决策矩阵、以{(ctx.weights_source or T('等权', '')).zh}为权重做 TOPSIS"
+            f"（Hwang & Yoon 1981，向量归一化）：{best['group']} 组最接近理想解（贴近度 {fmt(best['closeness'])}），"
+            f"{worst['group']} 组最远（{fmt(worst['closeness'])}）。",
+            f"TOPSIS (Hwang & Yoon 1981, vector normalisation) of the groups' mean dimension scores weighted by "
+            f"{(ctx.weights_source or T('', 'equal weights')).en}: group {best['group']} is closest to the "
+            f"ideal (closeness {fmt(best['closeness'])}), group {worst['group']} farthest ({fmt(worst['closeness'])}).",
+        ))
+        labels = {d: ctx.dim_name(d) for d in dims}
+        ctx.table(sec, "topsis", T(f"各 {seg} 组的 TOPSIS 排序", f"TOPSIS ranking of the {seg} groups"), out, labels=labels)
+        ctx.results["topsis"] = records(out)
+        ctx.figure(sec, "topsis_plot", T(f"各 {seg} 组的 TOPSIS 贴近度", f"TOPSIS closeness of the {seg} groups"),
+                   lambda plots: plots.ranking_plot(out.set_index("group")[["closeness", "rank"]], lang=ctx.lang))
+    ok_all = sc[dims].notna().all(axis=1) & g.isin(groups)
+    ctx.figure(sec, "radar", T(f"各 {seg} 组的维度得分雷达图", f"Dimension scores by {seg} (radar)"),
+               lambda plots: plots.radar_plot(sc.loc[ok_all, dims], inst, by=g[ok_all], lang=ctx.lang))
