@@ -29,7 +29,7 @@ _EXPORTS = {
         # survey: data sets, questionnaire, reading, screening, questionnaire outputs
         "survey.datasets": "dataset_path dataset_readme list_datasets list_surveys load_dataset read_dataset",
         "survey.instrument": "Instrument load_instrument",
-        "survey.io": "Responses read_responses validate_responses",
+        "survey.io": "Responses read_responses validate_responses check_responses",
         "survey.screening": "screen ScreeningResult",
         "survey.forms": "codebook render_questionnaire response_template write_codebook write_questionnaire "
                         "write_template write_xlsform xlsform",

@@ -74,10 +74,10 @@ def cmd_survey(args):
 
 
 def cmd_validate(args):
-    from servqual.survey.io import read_responses
+    from servqual.survey.io import check_responses
 
     inst, path = _survey_and_data(args)
-    problems = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet), errors="report")
+    problems = check_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet))
     if args.output:
         problems.to_csv(args.output, index=False, encoding="utf-8-sig")
     if len(problems) == 0:
