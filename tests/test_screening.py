@@ -116,3 +116,13 @@ def test_bundled_data_sets_screen_without_error(name):
     res = sq.screen(r, name)
     assert len(res.flags) == len(r.data)
     assert {"longstring", "straightlining", "irv", "mahalanobis_d2"} <= set(res.flags.columns)
+
+
+def test_questionnaire_without_rating_items_is_screened_on_what_it_has():
+    # the Kano questionnaire has functional / dysfunctional answers but no rating block: no
+    # straightlining or IRV to compute, and no crash
+    kano = sq.read_dataset("kiosk_kano")
+    res = sq.screen(kano, kano.instrument)
+    assert len(res.flags) == 211
+    assert not res.flags["straightlining"].any()
+    assert res.flags["irv"].isna().all()

@@ -82,6 +82,8 @@ def irv(values: np.ndarray) -> np.ndarray:
     array([1.58113883, 0.        ])
     """
     x = np.asarray(values, dtype=float)
+    if x.ndim == 2 and x.shape[1] == 0:
+        return np.full(x.shape[0], np.nan)
     cnt = (~np.isnan(x)).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         m = np.nanmean(np.where(cnt[:, None] > 0, x, 0), axis=1)
@@ -309,6 +311,8 @@ def screen(data, instrument, *, exclude=None, longstring_threshold: int | None =
     f["longstring"] = longstring(a)
     straight = np.zeros(n, dtype=bool)
     for name, cols in block_cols.items():
+        if not cols:  # a questionnaire without rating items (e.g. Kano answers only) has no line to straighten
+            continue
         xb = x_ans[cols].to_numpy()
         ls = longstring(xb)
         nb = (~np.isnan(xb)).sum(axis=1)
