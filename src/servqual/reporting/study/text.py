@@ -1,9 +1,8 @@
 """What the study's sentences share: number formats, cut-off wording, column labels and item names.
 
 Every cut-off a sentence states is written from the rule the code applies: :data:`servqual.thresholds.THRESHOLDS`
-and :data:`~servqual.thresholds.BANDS`, and, for the few rules the study applies that are not there
-(item screening, chi2/df, the significance level, the KPI traffic light, eta² sizes), :data:`STUDY_THRESHOLDS`
-and :data:`ETA_SQ_BANDS`.
+and :data:`~servqual.thresholds.BANDS` (item screening, chi2/df, the significance level, the KPI traffic light
+and eta² sizes included).
 
 Examples
 --------
@@ -24,10 +23,10 @@ from itertools import groupby
 import numpy as np
 
 from servqual._text import T, Text
-from servqual.thresholds import BANDS, HU_BENTLER, THRESHOLDS, Band, Bands, Threshold
+from servqual.thresholds import BANDS, HU_BENTLER, THRESHOLDS, Threshold
 
 __all__ = ["fmt", "p_apa", "pct", "dot", "cutoff", "percent", "rule", "band_rule", "hu_bentler_rule", "eta_sq_rule",
-           "STUDY_THRESHOLDS", "ETA_SQ_BANDS", "SIGNIFICANCE", "KPI_TOLERANCE", "COLUMN_LABELS", "threshold"]
+           "ETA_SQ_BANDS", "SIGNIFICANCE", "KPI_TOLERANCE", "COLUMN_LABELS", "threshold"]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -73,28 +72,17 @@ def _t(key, statistic, op, value, citation, zh, en) -> Threshold:
 #: Rules the study applies beyond :data:`servqual.thresholds.THRESHOLDS`: the item-screening criteria
 #: of :func:`servqual.item_analysis` (its defaults, which :func:`servqual.measurement_report` uses),
 #: the chi2/df rule of the fit table, the significance level and the KPI traffic light's tolerance.
-STUDY_THRESHOLDS: dict[str, Threshold] = {t.key: t for t in [
-    _t("item_cr", "critical ratio", ">=", 3.0, "Kelley 1939", "题项区分度足够", "the item discriminates"),
-    _t("item_r_drop", "corrected item-total correlation", ">=", 0.40, "", "题项与维度一致",
-       "the item agrees with its dimension"),
-    _t("chi2_df", "chi2/df", "<=", 3.0, "Kline 2016", "拟合可接受", "acceptable fit"),
-    _t("significance", "p", "<", 0.05, "", "显著", "significant"),
-    _t("kpi_tolerance", "shortfall / target", "<=", 0.05, "", "接近目标", "close to the target"),
-]}
-
 #: Significance level of every test the study reports, and the KPI shortfall still shown amber.
-SIGNIFICANCE = STUDY_THRESHOLDS["significance"].value
-KPI_TOLERANCE = STUDY_THRESHOLDS["kpi_tolerance"].value
+SIGNIFICANCE = THRESHOLDS["significance"].value
+KPI_TOLERANCE = THRESHOLDS["kpi_tolerance"].value
 
 #: Cohen's (1988) sizes of eta squared, from the largest down.
-ETA_SQ_BANDS = Bands("eta_sq", "eta squared", (
-    Band(0.14, Text(zh="大", en="large")), Band(0.06, Text(zh="中", en="medium")), Band(0.01, Text(zh="小", en="small"))),
-    Text(zh="可忽略", en="negligible"), "Cohen 1988")
+ETA_SQ_BANDS = BANDS["eta_sq"]
 
 
 def threshold(key: str) -> Threshold:
-    """The rule named ``key``, from :data:`~servqual.thresholds.THRESHOLDS` or :data:`STUDY_THRESHOLDS`."""
-    return THRESHOLDS[key] if key in THRESHOLDS else STUDY_THRESHOLDS[key]
+    """The rule named ``key`` of :data:`~servqual.thresholds.THRESHOLDS`."""
+    return THRESHOLDS[key]
 
 
 def cutoff(key: str, nd: int = 2) -> str:
