@@ -196,3 +196,15 @@ def test_htmt_from_sufficient_statistics_equals_semtools():
     assert_allclose(ours.loc[ref.index, ref.columns], ref.to_numpy(), atol=CLOSED)
     with pytest.raises(AnalysisError, match="bootstrap"):
         htmt(st, case.constructs, ci="bootstrap")
+
+
+def test_htmt_ci_method_and_its_alias_ci():
+    import servqual as sq
+
+    df = sq.load_dataset("holzinger")
+    model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]}
+    a = htmt(df, model, ci="bootstrap", n_boot=50)
+    b = htmt(df, model, ci_method="bootstrap", n_boot=50)
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(ValueError, match="disagree"):
+        htmt(df, model, ci="bootstrap", ci_method="other")

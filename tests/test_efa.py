@@ -210,17 +210,17 @@ def test_parallel_observed_eigenvalues_match_psych_fa_parallel(slug, name):
 def test_parallel_counts_match_psych_fa_parallel(slug, name):
     p = _load_case(slug).ref["sets"][name]["parallel"]
     res = _parallel(slug, name)
-    from servqual.psychometrics.efa import _leading_count
+    from servqual.psychometrics.parallel import leading_count
 
     # the decision rule: with R's own thresholds our observed eigenvalues give R's counts
-    assert _leading_count(res.fa_values, np.asarray(p["fa_sim_q95"])) == p["nfact"]
-    assert _leading_count(res.pc_values, np.asarray(p["pc_sim_q95"])) == p["ncomp"]
+    assert leading_count(res.fa_values, np.asarray(p["fa_sim_q95"])) == p["nfact"]
+    assert leading_count(res.pc_values, np.asarray(p["pc_sim_q95"])) == p["ncomp"]
     # simulated thresholds are random: our counts must lie in the band that a simulation error of
     # +-0.1 in R's thresholds allows (a single value, R's count, where the margins are clear)
     d = 0.1
     for ours, obs, q in [(res.n_factors, res.fa_values, p["fa_sim_q95"]), (res.n_components, res.pc_values, p["pc_sim_q95"])]:
         q = np.asarray(q)
-        lo, hi = _leading_count(obs, q + d), _leading_count(obs, q - d)
+        lo, hi = leading_count(obs, q + d), leading_count(obs, q - d)
         assert lo <= ours <= hi, (ours, lo, hi)
     # and the simulated distribution is the one R samples from
     assert_allclose(res.eigenvalues["pc_sim_mean"], p["pc_sim_mean"], atol=0.1)
@@ -331,23 +331,31 @@ def test_efa_one_factor_is_unrotated():
     assert res.loadings["MR1"].sum() > 0
 
 
-def test_efa_tables_are_wrapped_once_and_fit_statistics_computed_on_access():
-    """The estimates come from efa(); each table is built on first access and then kept (the same
-    object again), and the fit statistics are computed on first access from R, the loadings and Phi."""
-    from servqual.psychometrics.efa import _fit_statistics
+def test_efa_fit_statistics_are_those_of_the_loadings_and_phi():
+    """The fit statistics of the result are those of R, the reported loadings and Phi."""
+    from servqual.psychometrics.factoring import fit_statistics
 
     case = _load_case("holzinger")
     res = efa(case.data, 3, rotation="oblimin")
-    assert "fit" not in res.__dict__ and "loadings" not in res.__dict__
-    first = res.loadings
-    assert res.loadings is first and res.structure is res.structure
     r = np.corrcoef(case.data.to_numpy(), rowvar=False)
-    direct = _fit_statistics(r, res.loadings.to_numpy(), res.phi.to_numpy(), len(case.data))
+    direct = fit_statistics(r, res.loadings.to_numpy(), res.phi.to_numpy(), len(case.data))
     assert_allclose(res.fit.to_numpy(), list(direct.values()), rtol=1e-10, atol=1e-12)
     assert list(res.fit.index) == list(direct)
-    # renaming one table's index never renames another's (each gets its own view of the labels)
+    # renaming one table's index never renames another's
     res.loadings.index.name = "item"
     assert res.communalities.index.name is None and res.complexity.index.name is None
     # orthogonal solutions: the structure matrix is the loadings table itself
     vm = efa(case.data, 3, rotation="varimax")
     assert vm.phi is None and vm.structure is vm.loadings
+
+
+def test_fit_measures_is_one_accessor_for_efa_and_cfa():
+    import servqual as sq
+
+    df = sq.load_dataset("holzinger")
+    res = efa(df, 3, items=[f"x{i}" for i in range(1, 10)])
+    fm = res.fit_measures()
+    assert isinstance(fm, pd.Series) and fm.equals(res.fit) and fm is not res.fit
+    c = sq.cfa(df, {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]})
+    cm = c.fit_measures()
+    assert isinstance(cm, pd.Series) and float(cm["chi2"]) == float(c.fit["chi2"].iloc[0])

@@ -178,3 +178,10 @@ def test_construct_validity_and_htmt_in_report_match_semtools(case, reports, ref
     std = rc.ref["cfa"]["ML"]["std_loadings"]
     for r in loads.itertuples():
         assert_allclose(r.std_loading, std[r.dimension][r.item], atol=1e-3)
+
+
+def test_report_notes_in_both_languages(reports):
+    rep = reports("mobi")
+    en, zh = rep.notes(), rep.notes("zh")
+    assert en == rep.to_json_dict()["interpretation"] and len(zh) == len(en) and zh != en
+    assert "Kaiser 1974" in zh[2] and rep.summary(lang="zh") != rep.summary()

@@ -12,6 +12,7 @@ from conftest import ORACLE_MODELS, SLUGS
 from numpy.testing import assert_allclose
 from scipy import stats as sps
 
+import servqual as sq
 import servqual.psychometrics.reliability as rel
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.psychometrics.reliability import AlphaResult, SplitHalfResult, cronbach_alpha, guttman_lambdas, item_analysis, split_half
@@ -62,7 +63,7 @@ def test_alpha_matches_psych(ref_case, slug):
         duh = res.cis.set_index("method").loc["duhachek"]
         assert_allclose([duh["ci_low"], duh["ci_high"]], [ref["duhachek_ci95"]["lower"], ref["duhachek_ci95"]["upper"]], atol=ATOL)
         # alpha if item deleted (every column of psych's alpha.drop) and item statistics
-        tab = res.items.set_index("item")
+        tab = res.item_stats.set_index("item")
         assert list(tab.index) == items
         for rcol, ocol in DROP_COLUMNS.items():
             theirs = [_num(ref["alpha_drop_table"][i][rcol]) for i in items]
@@ -114,8 +115,8 @@ def test_alpha_reverse_keying_equals_manual_recode(ref_case):
     st = sufficient_stats(raw, items)
     res2 = cronbach_alpha(st, reverse=["A1"], scale=(1, 6))
     assert_allclose(res2.alpha, res.alpha, atol=1e-12)
-    assert_allclose(res2.items["mean"], res.items["mean"], atol=1e-12)
-    assert_allclose(res2.items["raw_r"], res.items["raw_r"], atol=1e-12)
+    assert_allclose(res2.item_stats["mean"], res.item_stats["mean"], atol=1e-12)
+    assert_allclose(res2.item_stats["raw_r"], res.item_stats["raw_r"], atol=1e-12)
     with pytest.raises(AnalysisError, match="scale"):
         cronbach_alpha(raw, items, reverse=["A1"])
     with pytest.raises(AnalysisError, match="not among"):
@@ -131,7 +132,7 @@ def test_alpha_from_sufficient_stats_equals_data(ref_case):
     b = cronbach_alpha(sufficient_stats(case.data), items)
     assert_allclose([a.alpha, a.alpha_std, a.g6_smc, a.ase, a.ci_low, a.ci_high, a.mean, a.sd],
                     [b.alpha, b.alpha_std, b.g6_smc, b.ase, b.ci_low, b.ci_high, b.mean, b.sd], atol=1e-12)
-    pd.testing.assert_frame_equal(a.items, b.items, atol=1e-12)
+    pd.testing.assert_frame_equal(a.item_stats, b.item_stats, atol=1e-12)
     with pytest.raises(AnalysisError, match="needs the item responses"):
         cronbach_alpha(sufficient_stats(case.data, items), ci="bootstrap")
 
@@ -337,8 +338,8 @@ def test_alpha_pairwise_like_psych_default(ref_case):
     total = x.mean(axis=1)
     assert_allclose(res.mean, total.mean(), atol=1e-12)
     assert_allclose(res.sd, total.std(), atol=1e-12)
-    assert_allclose(res.items["raw_r"], [total.corr(x[i]) for i in items], atol=1e-12)
-    assert_allclose(res.items["n"], x.notna().sum().to_numpy())
+    assert_allclose(res.item_stats["raw_r"], [total.corr(x[i]) for i in items], atol=1e-12)
+    assert_allclose(res.item_stats["n"], x.notna().sum().to_numpy())
     assert_allclose(res.ase, np.sqrt(rel._alpha_core(c, c / np.sqrt(np.outer(np.diag(c), np.diag(c))))["q"] / len(x)))
 
 
@@ -362,7 +363,7 @@ def test_alpha_identical_items_warn_naming_them(ref_case):
     with pytest.warns(ServqualWarning, match=r"x1, .*x1_copy.*Drop one"):
         res = cronbach_alpha(x)
     assert np.isfinite(res.alpha) and np.isfinite(res.g6_smc)
-    assert res.items.drop(columns="item").notna().all().all()
+    assert res.item_stats.drop(columns="item").notna().all().all()
 
 
 def test_alpha_fewer_rows_than_items_warns(ref_case):
@@ -592,3 +593,43 @@ def test_bootstrap_blocks_cover_the_rows_in_power_of_two_pieces(n):
         if size >= 2:
             freq = np.bincount(draws, minlength=size)
             assert sps.chisquare(freq).pvalue > 1e-6
+
+
+def test_items_are_names_and_item_stats_the_table():
+    data = sq.load_dataset("holzinger")
+    res = cronbach_alpha(data, ["x1", "x2", "x3"])
+    assert res.items == ["x1", "x2", "x3"] and list(res.items) == ["x1", "x2", "x3"] and res.items[0] == "x1"
+    assert list(res.item_stats["item"]) == ["x1", "x2", "x3"]
+    # the former table meaning keeps working, with a FutureWarning
+    with pytest.warns(FutureWarning, match="item_stats"):
+        legacy = res.items["mean"]
+    pd.testing.assert_series_equal(legacy, res.item_stats["mean"])
+    with pytest.warns(FutureWarning):
+        assert res.items.shape == res.item_stats.shape
+
+
+def test_ci_method_and_its_alias_ci():
+    data = sq.load_dataset("holzinger")
+    a = cronbach_alpha(data, ["x1", "x2", "x3"], ci="duhachek")
+    b = cronbach_alpha(data, ["x1", "x2", "x3"], ci_method="duhachek")
+    assert a.ci_method == a.ci == b.ci_method == "duhachek" and a.ci_low == b.ci_low
+    with pytest.raises(ValueError, match="disagree"):
+        cronbach_alpha(data, ["x1", "x2", "x3"], ci="bca", ci_method="duhachek")
+
+
+def test_seed_default_is_the_shared_default():
+    from servqual._validation import DEFAULT_SEED
+
+    data = sq.load_dataset("holzinger")
+    a = cronbach_alpha(data, ["x1", "x2", "x3"], ci="bootstrap", n_boot=200)
+    b = cronbach_alpha(data, ["x1", "x2", "x3"], ci="bootstrap", n_boot=200, seed=DEFAULT_SEED)
+    assert a.ci_low == b.ci_low and a.ci_high == b.ci_high
+
+
+def test_notes_in_both_languages():
+    res = cronbach_alpha(sq.load_dataset("holzinger"), ["x1", "x2", "x3"])
+    en, zh = res.notes(), res.notes("zh")
+    assert len(en) == len(zh) and "George & Mallery 2003" in en[0] and "George & Mallery 2003" in zh[0]
+    assert res.summary(lang="zh") != res.summary()
+    half = split_half(sq.load_dataset("holzinger"), ["x1", "x2", "x3", "x4"])
+    assert len(half.notes("zh")) == len(half.notes())

@@ -33,24 +33,6 @@ def small_blocks(monkeypatch):
     monkeypatch.setattr(stats, "_VIEW_BLOCK_ROWS", 11)
 
 
-def test_float_frame_is_read_through_a_view_without_copying(small_blocks):
-    df = _likert(500, 6)  # above 4 blocks: the columns are taken one by one from the frame
-    items, arrays = stats.item_columns(df)
-    view = stats._columns_as_rows(arrays)
-    assert view is not None and view.shape == (6, 500) and not view.flags.writeable
-    assert np.shares_memory(view, df["q1"].to_numpy())
-    assert_allclose(view, df.to_numpy().T, rtol=0, atol=0)
-    # every second column, in order: evenly spaced, still a view; reversed order too
-    for sel in (items[::2], items[::-1]):
-        v = stats._columns_as_rows(stats.item_columns(df, sel)[1])
-        assert v is not None
-        assert_allclose(v, df[sel].to_numpy().T, rtol=0, atol=0)
-    # unevenly spaced columns, or columns of different blocks: no view (the block path copies)
-    assert stats._columns_as_rows(stats.item_columns(df, ["q1", "q2", "q4"])[1]) is None
-    mixed = df.assign(q2=df["q2"].astype(int))
-    assert stats._columns_as_rows(stats.item_columns(mixed)[1]) is None
-
-
 @pytest.mark.parametrize("n", [2, 3, 10, 37, 200])
 def test_sufficient_stats_equal_numpy_cov(small_blocks, n):
     df = _likert(n, 5, seed=n)

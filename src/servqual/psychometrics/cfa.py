@@ -18,7 +18,6 @@ Tested against R lavaan 0.6.14 on six real data sets.
 
 from __future__ import annotations
 
-import functools
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -26,13 +25,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import special
-from scipy.linalg import lapack as _lapack
 
 from servqual._blas import single_thread_blas
 from servqual._results import ResultMixin
-from servqual.psychometrics.adequacy import _check_items, _require_nonsingular, _stats_from
+from servqual._linalg import eigvals_desc, require_nonsingular
+from servqual._text import T, check_lang
 from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
-from servqual.psychometrics.stats import noncentrality_for_cdf
+from servqual.psychometrics._kernels import cholesky_inverse, solve_pd
+from servqual.psychometrics.cutoffs import INDEX_ACCEPTABLE, RMSEA_ACCEPTABLE, dot, author_year
+from servqual.psychometrics.stats import check_items, noncentrality_for_cdf, stats_from
+from servqual.thresholds import THRESHOLDS
 
 __all__ = ["cfa", "CFAResult", "parse_model"]
 
@@ -138,7 +140,6 @@ class _Spec:
         object.__setattr__(self, "rows_theta", nl + np.arange(nt))
         object.__setattr__(self, "rows_psi", nl + nt + np.arange(len(pp)))
         object.__setattr__(self, "psi_offdiag", gi != hi)
-        object.__setattr__(self, "upper_index", np.triu_indices(len(self.items), 1))
         # start values: each factor's items (marker first) as one padded gather for all factors
         groups, singles = [], []
         for f in range(len(self.factors)):
@@ -259,16 +260,11 @@ def _fold(k1, k2, q):
 def _discrepancy(x, spec, s_n, logdet_s):
     """F_ML = log|Sigma| + tr(S Sigma^-1) - log|S| - p, or None if Sigma is not positive definite."""
     sig = _sigma(x, spec)
-    chol, info = _lapack.dpotrf(sig, lower=1)
-    if info != 0 or not np.all(np.isfinite(chol)):
+    ci = cholesky_inverse(sig)
+    if ci is None:
         return None, None
+    chol, prec = ci
     logdet = 2.0 * np.sum(np.log(np.diag(chol)))
-    inv, info = _lapack.dpotri(chol, lower=1)
-    if info != 0:
-        return None, None
-    iu = spec.upper_index
-    inv[iu] = inv.T[iu]  # dpotri fills the lower triangle; mirror it
-    prec = inv
     f = logdet + np.sum(s_n * prec) - logdet_s - len(sig)
     return float(f), (sig, prec)
 
@@ -404,8 +400,8 @@ def _estimate(spec, s_n, logdet_s, max_iter, tol):
         hobs = _observed_hessian(*pieces, h)
         step = None
         if hobs is not None:
-            _, sol, info = _lapack.dposv(hobs, g, lower=1)
-            if info == 0 and np.all(np.isfinite(sol)):
+            sol = solve_pd(hobs, g)
+            if sol is not None:
                 step = -sol
         if step is None:
             try:
@@ -568,16 +564,6 @@ def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations, logdet_s, prec
 # ---------------------------------------------------------------------------------------------
 # result
 # ---------------------------------------------------------------------------------------------
-def _table(key: str) -> functools.cached_property:
-    """A result table kept as columns in ``columns_[key]``, wrapped in a DataFrame on first access."""
-
-    def wrap(self) -> pd.DataFrame:
-        return pd.DataFrame(self.columns_[key])
-
-    wrap.__name__ = wrap.__qualname__ = key
-    return functools.cached_property(wrap)
-
-
 @dataclass(frozen=True, repr=False, eq=False)
 class CFAResult(ResultMixin):
     """Result of :func:`cfa`.
@@ -627,15 +613,12 @@ class CFAResult(ResultMixin):
     vcov_: np.ndarray = field(default=None, repr=False)
     item_names_: tuple = field(default=(), repr=False)
     param_names_: tuple = field(default=(), repr=False)
-    # the tables are kept as columns and wrapped in DataFrames on first access (then kept)
-    columns_: dict = field(default_factory=dict, repr=False)
+    fit: pd.DataFrame = None
+    loadings: pd.DataFrame = None
+    residual_variances: pd.DataFrame = None
+    r2: pd.DataFrame = None
+    parameters: pd.DataFrame = None
     title = "Confirmatory factor analysis (ML)"
-
-    fit = _table("fit")
-    loadings = _table("loadings")
-    residual_variances = _table("residual_variances")
-    r2 = _table("r2")
-    parameters = _table("parameters")
 
     def _square(self, m, names):
         return pd.DataFrame(m.copy(), index=list(names), columns=list(names))
@@ -676,7 +659,7 @@ class CFAResult(ResultMixin):
         return list(self.item_names_)
 
     def fit_measures(self) -> pd.Series:
-        """The fit row as a Series."""
+        """The fit row as a Series name -> value (lavaan ``fitMeasures``), as ``EFAResult.fit_measures()``."""
         return self.fit.iloc[0].copy()
 
     def std_loadings(self) -> pd.DataFrame:
@@ -698,22 +681,30 @@ class CFAResult(ResultMixin):
             "Factor correlations": self.factor_correlations,
         }
 
-    def notes(self) -> list:
+    def notes(self, lang: str = "en") -> list:
+        """Interpretation lines in ``lang`` (``"zh"`` or ``"en"``); the warnings are quoted as raised."""
+        lang = check_lang(lang)
         f = self.fit.iloc[0]
-        out = [
-            f"chi2({int(f['df'])}) = {f['chi2']:.2f}, p = {f['pval']:.3g}; CFI = {f['cfi']:.3f}, TLI = {f['tli']:.3f} "
-            f"(>= .95 good, >= .90 acceptable), RMSEA = {f['rmsea']:.3f} [{f['rmsea_ci_low']:.3f}, "
-            f"{f['rmsea_ci_high']:.3f}] (<= .06 good, <= .08 acceptable), SRMR = {f['srmr']:.3f} (<= .08) "
-            "- cut-offs of Hu & Bentler (1999).",
-        ]
-        low = self.loadings[self.loadings["std_loading"].abs() < 0.5]
+        t = THRESHOLDS
+        cfi, rmsea, srmr, loading = t["cfi"], t["rmsea"], t["srmr"], t["loading"]
+        head = (f"chi2({int(f['df'])}) = {f['chi2']:.2f}, p = {f['pval']:.3g}; CFI = {f['cfi']:.3f}, "
+                f"TLI = {f['tli']:.3f}")
+        rm = f"RMSEA = {f['rmsea']:.3f} [{f['rmsea_ci_low']:.3f}, {f['rmsea_ci_high']:.3f}]"
+        lines = [T(
+            f"{head}（>= {dot(cfi.value)} 良好，>= {dot(INDEX_ACCEPTABLE)} 可接受），{rm}（<= {dot(rmsea.value)} 良好，"
+            f"<= {dot(RMSEA_ACCEPTABLE)} 可接受），SRMR = {f['srmr']:.3f}（<= {dot(srmr.value)}）——{cfi.citation} 的标准。",
+            f"{head} (>= {dot(cfi.value)} good, >= {dot(INDEX_ACCEPTABLE)} acceptable), {rm} (<= {dot(rmsea.value)} good, "
+            f"<= {dot(RMSEA_ACCEPTABLE)} acceptable), SRMR = {f['srmr']:.3f} (<= {dot(srmr.value)}) "
+            f"- cut-offs of {author_year(cfi.citation)}.",
+        )]
+        low = self.loadings[self.loadings["std_loading"].abs() < loading.value]
         if len(low):
             weak = [f"{i} ({f})" for f, i in zip(low["factor"], low["item"])]
-            out.append("Standardised loadings below 0.50 (Hair et al. 2019): " + ", ".join(weak) + ".")
+            lines.append(T(f"标准化载荷低于 {loading.value:.2f}（{loading.citation}）：" + "、".join(weak) + "。",
+                           f"Standardised loadings below {loading.value:.2f} ({loading.citation}): " + ", ".join(weak) + "."))
         if not self.converged:
-            out.append("The estimator did not converge: the numbers are not trustworthy.")
-        out.extend(self.warnings)
-        return out
+            lines.append(T("估计未收敛：结果不可信。", "The estimator did not converge: the numbers are not trustworthy."))
+        return [ln.get(lang) for ln in lines] + list(self.warnings)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -794,12 +785,20 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
     References: Joreskog (1969) *Psychometrika* 34; Bollen (1989) *Structural equations with latent
     variables*; Hu & Bentler (1999) *Struct Equ Modeling* 6; Rosseel (2012) *J Stat Softw* 48(2).
 
-    Example
-    -------
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> df = sq.load_dataset("holzinger")  # lavaan::HolzingerSwineford1939
     >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
-    >>> res = cfa(df, model)                                   # doctest: +SKIP
-    >>> res.fit[["chi2", "df", "cfi", "tli", "rmsea", "srmr"]]  # doctest: +SKIP
-    >>> res.loadings[["factor", "item", "std_loading", "std_se"]]  # doctest: +SKIP
+    >>> res = cfa(df, model)  # lavaan::cfa(HS.model, HolzingerSwineford1939)
+    >>> res.fit[["chi2", "df", "cfi", "tli", "rmsea", "srmr"]].round(3)  # fitMeasures(fit)
+         chi2  df    cfi    tli  rmsea   srmr
+    0  85.306  24  0.931  0.896  0.092  0.065
+    >>> res.loadings[["factor", "item", "std_loading"]].round(3).head(3)  # standardizedSolution(fit)
+       factor item  std_loading
+    0  visual   x1        0.772
+    1  visual   x2        0.424
+    2  visual   x3        0.581
     """
     if str(estimator).upper() != "ML":
         raise AnalysisError(f"estimator {estimator!r} is not available; use estimator='ML'")
@@ -814,9 +813,9 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
             raise AnalysisError(f"items and model disagree on {', '.join(extra)}; pass either the model alone or "
                                 "items equal to the model's items")
     spec = _build_spec(spec_model)
-    st = _stats_from(data, spec.items, nan_policy)
-    _check_items(st, 1, "CFA")
-    _require_nonsingular(st, "CFA")
+    st = stats_from(data, spec.items, nan_policy)
+    check_items(st, 1, "CFA")
+    require_nonsingular(st.corr, st.n, st.items, "CFA")
     n = int(st.n)
     p = len(spec.items)
     q = spec.q
@@ -864,14 +863,11 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
     info = 0.5 * h
     vc = None
     try:
-        w, _, info_w = _lapack.dsyevd(info, compute_v=0)  # eigenvalues only (ascending)
-        if info_w == 0 and w[0] > 1e-10 * max(w[-1], 1e-300):
-            chol, info_c = _lapack.dpotrf(info, lower=1)
-            inv, info_i = _lapack.dpotri(chol, lower=1) if info_c == 0 else (None, 1)
-            if info_i == 0:
-                il = np.tril_indices(len(inv), -1)
-                inv.T[il] = inv[il]  # dpotri fills the lower triangle; mirror it
-                vc = inv / n
+        w = eigvals_desc(info)
+        if w[-1] > 1e-10 * max(w[0], 1e-300):
+            ci = cholesky_inverse(info)
+            if ci is not None:
+                vc = ci[1] / n
             else:  # pragma: no cover - positive eigenvalues but no Cholesky factor: fall back
                 vc = np.linalg.inv(info) / n
     except np.linalg.LinAlgError:  # pragma: no cover
@@ -972,8 +968,8 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
                   f"{factors[a_]}-{factors[b_]} = {cor_lv[a_, b_]:.3f}). These factors are hardly distinguishable; "
                   "consider merging them or revising their items.", ServqualWarning)
     return CFAResult(
-        columns_={"fit": fit, "loadings": loadings, "residual_variances": residual_variances, "r2": r2,
-                  "parameters": parameters},
+        fit=pd.DataFrame(fit), loadings=pd.DataFrame(loadings), residual_variances=pd.DataFrame(residual_variances),
+        r2=pd.DataFrame(r2), parameters=pd.DataFrame(parameters),
         model=spec_model, n=n, converged=bool(converged), iterations=int(iterations), warnings=caught,
         psi_=psi, sigma_=sig, s_=s_n, vcov_=vc, item_names_=tuple(items), param_names_=tuple(_param_names(spec)),
     )

@@ -18,19 +18,21 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from servqual._validation import DEFAULT_SEED
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.psychometrics.stats import SufficientStats, prepare_items
+from servqual.thresholds import THRESHOLDS
 
 __all__ = ["construct_validity", "fornell_larcker", "htmt", "htmt_matrix", "CR_THRESHOLD", "AVE_THRESHOLD",
            "HTMT_STRICT", "HTMT_LIBERAL"]
 
-#: Composite reliability cut-off (Fornell & Larcker 1981; Hair et al. 2019).
-CR_THRESHOLD = 0.70
-#: AVE cut-off (Fornell & Larcker 1981).
-AVE_THRESHOLD = 0.50
-#: HTMT cut-offs (Henseler, Ringle & Sarstedt 2015): 0.85 strict, 0.90 liberal.
-HTMT_STRICT = 0.85
-HTMT_LIBERAL = 0.90
+#: Composite reliability cut-off (alias of ``servqual.thresholds.THRESHOLDS["cr"].value``).
+CR_THRESHOLD = THRESHOLDS["cr"].value
+#: AVE cut-off (alias of ``THRESHOLDS["ave"].value``).
+AVE_THRESHOLD = THRESHOLDS["ave"].value
+#: HTMT cut-offs (aliases of ``THRESHOLDS["htmt_strict"].value`` and ``THRESHOLDS["htmt_liberal"].value``).
+HTMT_STRICT = THRESHOLDS["htmt_strict"].value
+HTMT_LIBERAL = THRESHOLDS["htmt_liberal"].value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,10 +99,17 @@ def construct_validity(cfa_result) -> pd.DataFrame:
     Tested against R semTools 0.5.6 (``compRelSEM``, ``compRelSEM(obs.var = FALSE)``, ``AVE``) and the
     standardised-loading formulas on lavaan's ``standardizedSolution`` for six data sets.
 
-    Example
-    -------
-    >>> res = cfa(df, {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]})   # doctest: +SKIP
-    >>> construct_validity(res)[["dimension", "cr", "ave", "sqrt_ave"]]                  # doctest: +SKIP
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> df = sq.load_dataset("holzinger")  # lavaan::HolzingerSwineford1939
+    >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
+    >>> res = sq.cfa(df, model)
+    >>> construct_validity(res)[["dimension", "cr", "ave"]].round(3)  # semTools::compRelSEM(fit), AVE(fit)
+      dimension     cr    ave
+    0    visual  0.626  0.371
+    1   textual  0.885  0.720
+    2     speed  0.691  0.430
     """
     full = _is_cfa_result(cfa_result)
     if full:
@@ -164,9 +173,13 @@ def fornell_larcker(cfa_result, factor_correlations: pd.DataFrame | None = None,
     correlation with every other dimension (Fornell & Larcker 1981, *J Mark Res* 18). Equal to the
     table built from lavaan 0.6.14 ``standardizedSolution`` and ``lavInspect(fit, "cor.lv")``.
 
-    Example
-    -------
-    >>> fornell_larcker(cfa(df, model))["passes"]     # doctest: +SKIP
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> df = sq.load_dataset("holzinger")  # lavaan::HolzingerSwineford1939
+    >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
+    >>> fornell_larcker(sq.cfa(df, model))["passes"].tolist()
+    [True, True, True]
     """
     if ave not in ("standardized", "semtools"):
         raise ValueError(f"ave must be 'standardized' or 'semtools', got {ave!r}")
@@ -270,8 +283,8 @@ def _corr(a: np.ndarray) -> np.ndarray:
     return r
 
 
-def htmt(data, model, method: str = "htmt", ci: str | None = None, n_boot: int = 2000, seed=None,
-         confidence: float = 0.95) -> pd.DataFrame:
+def htmt(data, model, method: str = "htmt", ci: str | None = None, n_boot: int = 2000, seed=DEFAULT_SEED,
+         confidence: float = 0.95, *, ci_method: str | None = None) -> pd.DataFrame:
     """Heterotrait-monotrait ratio of correlations for every pair of dimensions.
 
     Parameters
@@ -288,9 +301,11 @@ def htmt(data, model, method: str = "htmt", ci: str | None = None, n_boot: int =
     n_boot : int
         Bootstrap resamples.
     seed : int, numpy.random.Generator or None
-        Random seed of the bootstrap.
+        Random seed of the bootstrap (default ``DEFAULT_SEED``, 42; ``None`` for fresh randomness).
     confidence : float
         Confidence level of the interval.
+    ci_method : {None, "bootstrap"}, optional
+        The interval method under its contract name; ``ci`` is its alias (give one of them).
 
     Returns
     -------
@@ -315,13 +330,23 @@ def htmt(data, model, method: str = "htmt", ci: str | None = None, n_boot: int =
 
     Tested against R semTools 0.5.6 ``htmt(htmt2 = FALSE)`` and ``htmt(htmt2 = TRUE)`` on six data sets.
 
-    Example
-    -------
-    >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]}
-    >>> htmt(df, model, ci="bootstrap", seed=1)                # doctest: +SKIP
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> df = sq.load_dataset("holzinger")  # lavaan::HolzingerSwineford1939
+    >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
+    >>> htmt(df, model)[["dimension_a", "dimension_b", "htmt"]].round(3)  # semTools::htmt(HS.model, HolzingerSwineford1939)
+      dimension_a dimension_b   htmt
+    0      visual     textual  0.424
+    1      visual       speed  0.467
+    2     textual       speed  0.290
     """
     if method not in ("htmt", "htmt2"):
         raise ValueError(f"method must be 'htmt' or 'htmt2', got {method!r}")
+    if ci_method is not None:
+        if ci not in (None, ci_method):
+            raise ValueError(f"ci = {ci!r} and ci_method = {ci_method!r} disagree; give one of them (ci is its alias)")
+        ci = ci_method
     if ci not in (None, "bootstrap"):
         raise ValueError(f"ci must be None or 'bootstrap', got {ci!r}")
     if not 0 < confidence < 1:

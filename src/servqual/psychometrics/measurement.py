@@ -18,7 +18,10 @@ import pandas as pd
 from servqual._results import ResultMixin, records
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.survey.instrument import Instrument, load_instrument
-from servqual._validation import as_frame
+from servqual._text import T, check_lang
+from servqual._validation import DEFAULT_SEED, as_frame
+from servqual.psychometrics.cutoffs import dot, author_year
+from servqual.thresholds import BANDS, HU_BENTLER, THRESHOLDS
 
 __all__ = ["measurement_report", "MeasurementReport", "RESULTS_KEYS"]
 
@@ -96,8 +99,9 @@ class MeasurementReport(ResultMixin):
         }
         return {k: v for k, v in out.items() if v is not None and len(v)}
 
-    def notes(self) -> list:
-        return interpret(self)
+    def notes(self, lang: str = "en") -> list:
+        """Interpretation lines in ``lang`` (``"zh"`` or ``"en"``); ``results.json`` holds the English ones."""
+        return interpret(self, lang)
 
     def to_json_dict(self) -> dict:
         """The ``results.json`` content: stable keys (see :data:`RESULTS_KEYS`), each table a list of records."""
@@ -119,62 +123,105 @@ def _fmt(v, nd=3):
     return "NA" if v is None or not np.isfinite(v) else f"{v:.{nd}f}"
 
 
-def interpret(rep: MeasurementReport) -> list:
-    """Interpretation lines with their cited thresholds."""
-    out = [f"n = {rep.n_used} of {rep.n_rows} rows complete on all {sum(len(v) for v in rep.model.values())} items "
-           f"({rep.missing_policy} deletion)."]
+def _kmo_scale(lang: str) -> str:
+    kb = BANDS["kmo"]
+    if lang == "zh":
+        return f"{kb.citation}：>= " + "，".join(f"{dot(g.lower)} {g.name.get('zh')}" for g in kb.grades)
+    return f"{kb.citation}: >= " + ", ".join(f"{dot(g.lower)} {g.name.get('en')}" for g in kb.grades)
+
+
+def interpret(rep: MeasurementReport, lang: str = "en") -> list:
+    """Interpretation lines in ``lang`` with their cited thresholds (every decision from :mod:`servqual.thresholds`)."""
+    lang = check_lang(lang)
+    t = THRESHOLDS
+    n_items = sum(len(v) for v in rep.model.values())
+    out = [T(f"{rep.n_rows} 行中有 {rep.n_used} 行在全部 {n_items} 个题项上完整（{rep.missing_policy} 删除）。",
+             f"n = {rep.n_used} of {rep.n_rows} rows complete on all {n_items} items ({rep.missing_policy} deletion).")]
     rel = rep.reliability
     if len(rel):
-        low = rel.loc[(rel["scale"] != "all") & (rel["alpha"] < 0.7), "scale"].tolist()
+        a = t["alpha"]
+        low = rel.loc[(rel["scale"] != "all") & (rel["alpha"] < a.value), "scale"].tolist()
         allrow = rel.loc[rel["scale"] == "all"]
         if len(allrow):
-            out.append(f"Cronbach's alpha of the whole instrument {_fmt(allrow['alpha'].iloc[0])}; "
-                       + (f"below 0.70 (Nunnally 1978): {', '.join(low)}." if low else "every dimension >= 0.70 (Nunnally 1978)."))
+            v = _fmt(allrow['alpha'].iloc[0])
+            out.append(T(f"整份量表的 Cronbach's alpha 为 {v}；"
+                         + (f"低于 {a.value:.2f}（{a.citation}）：{'、'.join(low)}。" if low
+                            else f"每个维度均 >= {a.value:.2f}（{a.citation}）。"),
+                         f"Cronbach's alpha of the whole instrument {v}; "
+                         + (f"below {a.value:.2f} ({a.citation}): {', '.join(low)}." if low
+                            else f"every dimension >= {a.value:.2f} ({a.citation}).")))
     if len(rep.kmo):
         k = float(rep.kmo.loc[rep.kmo["item"] == "overall", "msa"].iloc[0])
-        label = ("marvelous" if k >= 0.9 else "meritorious" if k >= 0.8 else "middling" if k >= 0.7 else
-                 "mediocre" if k >= 0.6 else "miserable" if k >= 0.5 else "unacceptable")
-        out.append(f"KMO = {_fmt(k)} ({label}; Kaiser 1974: >= .90 marvelous, .80 meritorious, .70 middling, .60 mediocre, .50 miserable).")
+        out.append(T(f"KMO = {_fmt(k)}（{BANDS['kmo'].label(k, 'zh')}；{_kmo_scale('zh')}）。",
+                     f"KMO = {_fmt(k)} ({BANDS['kmo'].label(k, 'en')}; {_kmo_scale('en')})."))
     if len(rep.bartlett):
         b = rep.bartlett.iloc[0]
-        out.append(f"Bartlett's test chi2({int(b['df'])}) = {b['chi2']:.1f}, p {'< .001' if b['pval'] < 0.001 else '= ' + _fmt(b['pval'])}: "
-                   + ("the correlations are suitable for factor analysis." if b["pval"] < 0.05 else "the correlation matrix is not distinguishable from identity."))
+        p = '< .001' if b['pval'] < 0.001 else '= ' + _fmt(b['pval'])
+        ok = b["pval"] < 0.05
+        head = f"Bartlett's test chi2({int(b['df'])}) = {b['chi2']:.1f}, p {p}"
+        out.append(T(head + ("：相关矩阵适合做因子分析。" if ok else "：相关矩阵与单位矩阵无法区分。"),
+                     head + (": the correlations are suitable for factor analysis." if ok
+                             else ": the correlation matrix is not distinguishable from identity.")))
     if len(rep.parallel_analysis):
         pa = rep.parallel_analysis.iloc[0]
-        out.append(f"Parallel analysis suggests {int(pa['n_factors'])} factors and {int(pa['n_components'])} components "
-                   f"(Horn 1965; the instrument has {len(rep.model)} dimensions).")
+        nf, nc, nd = int(pa['n_factors']), int(pa['n_components']), len(rep.model)
+        out.append(T(f"平行分析建议 {nf} 个因子、{nc} 个成分（Horn 1965；量表有 {nd} 个维度）。",
+                     f"Parallel analysis suggests {nf} factors and {nc} components (Horn 1965; the instrument has {nd} dimensions)."))
     if len(rep.cfa_fit):
         f = rep.cfa_fit.iloc[0]
-        ok = [f["cfi"] >= 0.95, f["tli"] >= 0.95, f["rmsea"] <= 0.06, f["srmr"] <= 0.08]
-        out.append(f"CFA: chi2({int(f['df'])}) = {f['chi2']:.2f}, CFI = {_fmt(f['cfi'])}, TLI = {_fmt(f['tli'])}, RMSEA = "
-                   f"{_fmt(f['rmsea'])} [{_fmt(f['rmsea_ci_low'])}, {_fmt(f['rmsea_ci_high'])}], SRMR = {_fmt(f['srmr'])}; "
-                   f"{sum(ok)} of 4 Hu & Bentler (1999) cut-offs met (CFI/TLI >= .95, RMSEA <= .06, SRMR <= .08).")
+        ok = [t[key].met(f[key]) for key in HU_BENTLER]
+        cut = (f"CFI/TLI {t['cfi'].op} {dot(t['cfi'].value)}, RMSEA {t['rmsea'].op} {dot(t['rmsea'].value)}, "
+               f"SRMR {t['srmr'].op} {dot(t['srmr'].value)}")
+        head = (f"CFA: chi2({int(f['df'])}) = {f['chi2']:.2f}, CFI = {_fmt(f['cfi'])}, TLI = {_fmt(f['tli'])}, RMSEA = "
+                f"{_fmt(f['rmsea'])} [{_fmt(f['rmsea_ci_low'])}, {_fmt(f['rmsea_ci_high'])}], SRMR = {_fmt(f['srmr'])}")
+        out.append(T(f"{head}；满足 {author_year(t['cfi'].citation)} 的 {len(ok)} 项标准中的 {sum(ok)} 项（{cut}）。",
+                     f"{head}; {sum(ok)} of {len(ok)} {author_year(t['cfi'].citation)} cut-offs met ({cut})."))
     if len(rep.construct_validity):
         cv = rep.construct_validity
-        bad_cr = cv.loc[cv["cr"] < 0.7, "dimension"].tolist()
-        bad_ave = cv.loc[cv["ave"] < 0.5, "dimension"].tolist()
-        out.append("Composite reliability " + ("below 0.70: " + ", ".join(bad_cr) if bad_cr else ">= 0.70 for every dimension")
-                   + "; AVE " + ("below 0.50: " + ", ".join(bad_ave) if bad_ave else ">= 0.50 for every dimension")
-                   + " (Fornell & Larcker 1981; Hair et al. 2019).")
+        cr, ave = t["cr"], t["ave"]
+        bad_cr = cv.loc[cv["cr"] < cr.value, "dimension"].tolist()
+        bad_ave = cv.loc[cv["ave"] < ave.value, "dimension"].tolist()
+        out.append(T(
+            "组合信度" + (f"低于 {cr.value:.2f}：" + "、".join(bad_cr) if bad_cr else f"在每个维度上均 >= {cr.value:.2f}")
+            + "；AVE " + (f"低于 {ave.value:.2f}：" + "、".join(bad_ave) if bad_ave else f"在每个维度上均 >= {ave.value:.2f}")
+            + f"（{cr.citation}）。",
+            "Composite reliability " + (f"below {cr.value:.2f}: " + ", ".join(bad_cr) if bad_cr
+                                        else f">= {cr.value:.2f} for every dimension")
+            + "; AVE " + (f"below {ave.value:.2f}: " + ", ".join(bad_ave) if bad_ave
+                          else f">= {ave.value:.2f} for every dimension")
+            + f" ({cr.citation})."))
     if len(rep.fornell_larcker) and "passes" in rep.fornell_larcker.columns:
         fails = rep.fornell_larcker.index[~rep.fornell_larcker["passes"].astype(bool)].tolist()
-        out.append("Fornell-Larcker criterion: " + ("sqrt(AVE) exceeds every latent correlation." if not fails
-                   else "sqrt(AVE) does not exceed the largest latent correlation for " + ", ".join(map(str, fails)) + "."))
+        out.append(T("Fornell-Larcker 准则：" + ("sqrt(AVE) 大于所有潜变量相关。" if not fails
+                     else "sqrt(AVE) 未超过最大潜变量相关的维度：" + "、".join(map(str, fails)) + "。"),
+                     "Fornell-Larcker criterion: " + ("sqrt(AVE) exceeds every latent correlation." if not fails
+                     else "sqrt(AVE) does not exceed the largest latent correlation for " + ", ".join(map(str, fails)) + ".")))
     if len(rep.htmt):
-        hi = rep.htmt.loc[rep.htmt["htmt"] >= 0.85]
+        strict, liberal = t["htmt_strict"], t["htmt_liberal"]
+        hi = rep.htmt.loc[rep.htmt["htmt"] >= strict.value]
         pairs = [f"{a}-{b} ({v:.2f})" for a, b, v in zip(hi["dimension_a"], hi["dimension_b"], hi["htmt"])]
-        out.append("HTMT " + ("below 0.85 for every pair" if not pairs else ">= 0.85 for " + ", ".join(pairs))
-                   + " (Henseler, Ringle & Sarstedt 2015: 0.85 strict, 0.90 liberal).")
+        rule = f"{strict.citation}: {strict.value:.2f} strict, {liberal.value:.2f} liberal"
+        rule_zh = f"{strict.citation}：严格 {strict.value:.2f}，宽松 {liberal.value:.2f}"
+        out.append(T("HTMT " + (f"在每对维度上均低于 {strict.value:.2f}" if not pairs
+                                else f">= {strict.value:.2f} 的维度对：" + "、".join(pairs)) + f"（{rule_zh}）。",
+                     "HTMT " + (f"below {strict.value:.2f} for every pair" if not pairs
+                                else f">= {strict.value:.2f} for " + ", ".join(pairs)) + f" ({rule})."))
     if len(rep.harman):
         h = rep.harman.set_index("method")
+        hm = t["harman"]
         p = float(h.loc["pca", "proportion_var"]) if "pca" in h.index else np.nan
-        out.append(f"Harman's single-factor test: the first component explains {p:.1%} of the variance "
-                   + ("(> 50 %: common-method variance may be a concern, Podsakoff et al. 2003)." if p > 0.5 else "(< 50 %, Podsakoff et al. 2003)."))
+        share = f"{100 * hm.value:g} %"
+        over = p > hm.value
+        out.append(T(f"Harman 单因子检验：第一个成分解释 {p:.1%} 的方差"
+                     + (f"（> {share}：可能存在共同方法偏差，{hm.citation}）。" if over else f"（< {share}，{hm.citation}）。"),
+                     f"Harman's single-factor test: the first component explains {p:.1%} of the variance "
+                     + (f"(> {share}: common-method variance may be a concern, {hm.citation})." if over
+                        else f"(< {share}, {hm.citation}).")))
     for k, why in rep.skipped.items():
-        out.append(f"{k} left out: {why}")
+        out.append(T(f"{k} 未做：{why}", f"{k} left out: {why}"))
     for w in rep.warnings:
-        out.append(f"Warning: {w}")
-    return out
+        out.append(T(f"警告：{w}", f"Warning: {w}"))
+    return [ln.get(lang) for ln in out]
 
 
 def _model_and_data(data, instrument: Instrument, block):
@@ -224,7 +271,7 @@ def _replace_columns(x, converted):
     return x
 
 
-def measurement_report(data, instrument, *, block: str | None = None, n_factors: int | None = None, seed: int = 42,
+def measurement_report(data, instrument, *, block: str | None = None, n_factors: int | None = None, seed: int = DEFAULT_SEED,
                        htmt_boot: int = 0, efa_method: str = "minres", efa_rotation: str = "oblimin") -> MeasurementReport:
     """Reliability and validity of the instrument's dimensions, in one call.
 
@@ -318,7 +365,7 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
                          "alpha_ci_low": a.ci_low, "alpha_ci_high": a.ci_high, "average_r": a.average_r,
                          "omega_total": om if om is not None else np.nan})
         if name != "all":
-            it = a.items
+            it = a.item_stats
             ia = step(f"item analysis ({name})", lambda cols=cols, a=a: _item_cr(x, cols, a))
             for _, r in it.iterrows():
                 row = {"scale": name, "item": r["item"], "mean": r["mean"], "sd": r["sd"], "r_drop": r["r_drop"],
@@ -366,9 +413,9 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
 
 # ---- adapters to the analysis modules ---------------------------------------------------------------
 def _item_cr(x, cols, alpha_res=None):
-    from servqual.psychometrics.reliability import _item_analysis
+    from servqual.psychometrics.items import item_analysis
 
-    return _item_analysis(x, cols, alpha_res=alpha_res)
+    return item_analysis(x, cols, alpha_result=alpha_res)
 
 
 def _omega_one(x, cols):

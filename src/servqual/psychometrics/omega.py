@@ -17,8 +17,14 @@ import pandas as pd
 
 from servqual._results import ResultMixin
 from servqual._blas import single_thread_blas
-from servqual.psychometrics.efa import _correlations, _fa_core, _oblimin, _smc
+from servqual._linalg import smc
+from servqual.psychometrics.cutoffs import ECV_DOMINANT, OMEGA_GOOD, OMEGA_H_UNIDIMENSIONAL, dot
+from servqual.psychometrics.factoring import fa_core
+from servqual.psychometrics.rotations import oblimin
+from servqual.psychometrics.stats import nonsingular_corr
+from servqual._text import T, check_lang, join_names
 from servqual.exceptions import AnalysisError, ServqualWarning
+from servqual.thresholds import THRESHOLDS
 
 __all__ = ["omega", "omega_total", "OmegaResult"]
 
@@ -79,29 +85,39 @@ class OmegaResult(ResultMixin):
             coef = coef.drop(index="omega_mcdonald")
         return {"Coefficients": coef, "Omega by group": self.omega_group, "Schmid-Leiman loadings": self.schmid_leiman}
 
-    def notes(self) -> list:
-        out = [f"omega_total = {self.omega_total:.3f} (>= .70 acceptable, >= .80 good; McDonald 1999)."]
+    def notes(self, lang: str = "en") -> list:
+        """Interpretation lines in ``lang`` (``"zh"`` or ``"en"``)."""
+        lang = check_lang(lang)
+        ok = dot(THRESHOLDS["omega"].value)
+        lines = [T(f"omega_total = {self.omega_total:.3f}（>= {ok} 可接受，>= {dot(OMEGA_GOOD)} 良好；McDonald 1999）。",
+                   f"omega_total = {self.omega_total:.3f} (>= {ok} acceptable, >= {dot(OMEGA_GOOD)} good; McDonald 1999).")]
         if self.n_groups == 1:
-            out.append("With one factor omega_h equals the one-factor omega and is not a hierarchical coefficient; "
-                       "report omega_total.")
+            lines.append(T("只有一个因子时 omega_h 等于单因子 omega，不是层级系数；请报告 omega_total。",
+                           "With one factor omega_h equals the one-factor omega and is not a hierarchical coefficient; "
+                           "report omega_total."))
         else:
-            out.append(f"omega_h = {self.omega_h:.3f}: share of total-score variance due to the general factor "
-                       "(>= .70 supports a unidimensional total score; Reise et al. 2013); "
-                       f"ECV = {self.ecv:.3f} (>= .70 suggests a dominant general factor; Rodriguez et al. 2016).")
+            lines.append(T(
+                f"omega_h = {self.omega_h:.3f}：总分方差中由一般因子解释的比例（>= {dot(OMEGA_H_UNIDIMENSIONAL)} 支持单维总分；"
+                f"Reise et al. 2013）；ECV = {self.ecv:.3f}（>= {dot(ECV_DOMINANT)} 提示一般因子占主导；Rodriguez et al. 2016）。",
+                f"omega_h = {self.omega_h:.3f}: share of total-score variance due to the general factor "
+                f"(>= {dot(OMEGA_H_UNIDIMENSIONAL)} supports a unidimensional total score; Reise et al. 2013); "
+                f"ECV = {self.ecv:.3f} (>= {dot(ECV_DOMINANT)} suggests a dominant general factor; Rodriguez et al. 2016).",
+            ))
         if self.flipped:
-            out.append(f"Items reversed because they load negatively on g: {', '.join(map(str, self.flipped))}.")
-        return out
+            lines.append(T(f"因在 g 上负载荷而反向的题项：{join_names(self.flipped, 'zh')}。",
+                           f"Items reversed because they load negatively on g: {', '.join(map(str, self.flipped))}."))
+        return [ln.get(lang) for ln in lines]
 
 
 def _schmid(r, nf, method, option="equal"):
     """Schmid-Leiman transformation as ``psych::schmid`` (varimax extraction, oblimin, g from Phi)."""
-    orth = _fa_core(r, nf, method, "varimax" if nf > 1 else "none").loadings
+    orth = fa_core(r, nf, method, "varimax" if nf > 1 else "none").loadings
     if nf == 1:
         fload, gload = orth, np.array([1.0])
     else:
-        fload, _, phi, _ = _oblimin(orth)
+        fload, _, phi, _ = oblimin(orth)
         if nf > 2:
-            gload = _fa_core(phi, 1, method, "none").loadings[:, 0]
+            gload = fa_core(phi, 1, method, "none").loadings[:, 0]
         else:
             r12 = phi[0, 1]
             if option == "equal":
@@ -173,8 +189,11 @@ def omega(data, n_groups: int | None = None, items=None, groups: dict | None = N
 
     Examples
     --------
-    >>> omega(df, groups={"Tangibles": ["t1", "t2", "t3"], "Reliability": [...], ...}).omega_h   # doctest: +SKIP
-    >>> omega(df, items=["t1", "t2", "t3"]).omega_total                                        # doctest: +SKIP
+    >>> import servqual as sq
+    >>> df = sq.load_dataset("holzinger")
+    >>> res = omega(df, 3, items=[f"x{i}" for i in range(1, 10)])  # psych::omega(HolzingerSwineford1939[, 7:15], 3)
+    >>> round(res.omega_h, 3), round(res.omega_total, 3)
+    (0.449, 0.851)
     """
     if groups is not None:
         if not isinstance(groups, dict) or not groups:
@@ -188,7 +207,7 @@ def omega(data, n_groups: int | None = None, items=None, groups: dict | None = N
         n_groups = 1
     if method not in ("minres", "ml", "pa"):
         raise AnalysisError(f"method must be 'minres', 'ml' or 'pa', got {method!r}")
-    st, r = _correlations(data, items, nan_policy, 2, "omega")
+    st, r = nonsingular_corr(data, items, nan_policy, 2, "omega")
     if not isinstance(n_groups, (int, np.integer)) or n_groups < 1:
         raise AnalysisError(f"n_groups must be a positive integer, got {n_groups!r}")
     k = st.k
@@ -244,7 +263,7 @@ def omega(data, n_groups: int | None = None, items=None, groups: dict | None = N
     return OmegaResult(
         n_groups=nf, n=int(st.n), method=method, items=list(st.items),
         omega_h=gsq / vt, omega_total=om_tot, omega_lim=gsq / (vt - uniq), omega_mcdonald=om_mcd,
-        alpha=((vt - vitem) / vt) * (k / (k - 1)), g6=(vt + float(_smc(r).sum()) - vitem) / vt,
+        alpha=((vt - vitem) / vt) * (k / (k - 1)), g6=(vt + float(smc(r).sum()) - vitem) / vt,
         ecv=float(ev[0] / ev.sum()),
         omega_group=pd.DataFrame({"total": tot, "general": gen, "group": grp}, index=pd.Index(gnames, name="factor")),
         schmid_leiman=sl_df, flipped=flipped, group_items=group_items,
@@ -261,7 +280,9 @@ def omega_total(data, items=None, method: str = "minres", nan_policy: str = "lis
 
     Examples
     --------
-    >>> omega_total(df, items=["t1", "t2", "t3"])   # doctest: +SKIP
+    >>> import servqual as sq
+    >>> round(omega_total(sq.load_dataset("holzinger"), items=["x1", "x2", "x3"]), 3)  # psych::omega(..., 1)$omega.tot
+    0.635
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="omega_h is not meaningful", category=ServqualWarning)

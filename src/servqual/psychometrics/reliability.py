@@ -1,5 +1,5 @@
 """Internal-consistency reliability: Cronbach's alpha with item statistics and confidence intervals,
-Guttman's lambdas, split-half coefficients and the classical item analysis (critical ratio).
+Guttman's lambdas and split-half coefficients (the item analysis is in :mod:`servqual.psychometrics.items`).
 
 Every coefficient is computed from the item covariance matrix (:func:`servqual.stats.sufficient_stats`),
 so the cost after reading the data does not grow with the number of respondents; the bootstrap is
@@ -22,9 +22,22 @@ from scipy import stats as sps
 
 from servqual._blas import single_thread_blas
 from servqual._results import ResultMixin
-from servqual.psychometrics.adequacy import _check_items, _collinear_items, _is_singular, _residual_variances, _smc, _stats_from
+from servqual._text import T, check_lang, join_names
+from servqual._validation import DEFAULT_SEED, check_nan_policy
+from servqual._validation import rng as make_rng
+from servqual._linalg import collinear_items, is_singular, residual_variances
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.psychometrics.stats import SufficientStats, _listwise_stats, item_columns, prepare_items, sufficient_stats
+from servqual.psychometrics.cutoffs import MANY_ITEMS, R_DROP_LOW, dot
+from servqual.psychometrics.stats import (
+    SufficientStats,
+    check_items,
+    item_columns,
+    listwise_stats,
+    prepare_items,
+    stats_from,
+    sufficient_stats,
+)
+from servqual.thresholds import BANDS, THRESHOLDS
 
 __all__ = [
     "cronbach_alpha",
@@ -32,7 +45,6 @@ __all__ = [
     "guttman_lambdas",
     "split_half",
     "SplitHalfResult",
-    "item_analysis",
 ]
 
 _CI_CHOICES = ("feldt", "duhachek", "bootstrap", "percentile", "bca", "all", None)
@@ -45,7 +57,7 @@ _BOOT_TASK_DRAWS = 1 << 15
 # ---------------------------------------------------------------------------------------------
 # input handling
 # ---------------------------------------------------------------------------------------------
-def _validate_reverse(reverse, scale, items):
+def validate_reverse(reverse, scale, items):
     if reverse is None or len(list(reverse)) == 0:
         return []
     reverse = list(reverse)
@@ -66,13 +78,15 @@ def _validate_reverse(reverse, scale, items):
     return reverse
 
 
-def _prepare(data, items, nan_policy, reverse, scale):
-    """Return (SufficientStats, raw ndarray or None, n_rows) after reverse-keying."""
-    if nan_policy not in ("listwise", "pairwise"):
-        raise ValueError(f"nan_policy must be 'listwise' or 'pairwise', got {nan_policy!r}")
+def prepare_scale(data, items, nan_policy, reverse, scale):
+    """The items of a scale after reverse-keying: ``(SufficientStats, rows or None, n_rows)``.
+
+    ``rows`` is the float64 array of the complete rows (None when ``data`` is a :class:`SufficientStats`).
+    """
+    check_nan_policy(nan_policy, ("listwise", "pairwise"), "reliability")
     if isinstance(data, SufficientStats):
-        st = _stats_from(data, items)
-        rev = _validate_reverse(reverse, scale, st.items)
+        st = stats_from(data, items)
+        rev = validate_reverse(reverse, scale, st.items)
         if rev:
             lo, hi = (float(s) for s in scale)
             sign = np.array([-1.0 if it in rev else 1.0 for it in st.items])
@@ -90,14 +104,14 @@ def _prepare(data, items, nan_policy, reverse, scale):
             a[:, j] = c
         if np.isnan(a.sum(axis=1)).any():
             a = a[~np.isnan(a).any(axis=1)]
-        st = _listwise_stats(names, [a[:, j] for j in range(a.shape[1])])
+        st = listwise_stats(names, [a[:, j] for j in range(a.shape[1])])
         return st, a, a.shape[0]
     return _prepare_frame(data, items, nan_policy, reverse, scale)
 
 
 def _prepare_frame(data, items, nan_policy, reverse, scale):
     x = prepare_items(data, items)
-    rev = _validate_reverse(reverse, scale, list(x.columns))
+    rev = validate_reverse(reverse, scale, list(x.columns))
     if rev:
         lo, hi = (float(s) for s in scale)
         vals = x[rev].to_numpy()
@@ -121,14 +135,14 @@ def _prepare_frame(data, items, nan_policy, reverse, scale):
 
 def _warn_if_singular(st: SufficientStats, stacklevel: int = 3) -> bool:
     r = st.corr
-    if st.k >= 2 and _is_singular(r):
+    if st.k >= 2 and is_singular(r):
         if st.n <= st.k:
             msg = (
                 f"only {st.n} rows for {st.k} items: the correlation matrix is singular, so G6 and the "
                 "squared multiple correlations are degenerate. Collect more responses."
             )
         else:
-            bad = _collinear_items(r, st.items)
+            bad = collinear_items(r, st.items)
             msg = (
                 f"items {', '.join(map(str, bad))} are perfectly collinear (singular correlation matrix); "
                 "reliability is overstated by the duplication. Drop one of them."
@@ -149,7 +163,7 @@ def _alpha_core(c: np.ndarray, r: np.ndarray) -> dict:
     sum_r = r.sum()
     raw = (1.0 - tr_c / sum_c) * k / (k - 1)
     std = (1.0 - k / sum_r) * k / (k - 1)
-    g6 = 1.0 - (k - _smc(r).sum()) / sum_r
+    g6 = 1.0 - (k - (1.0 - residual_variances(r)).sum()) / sum_r  # 1 - sum(e_j^2) / sum(R)
     av_r = (sum_r - k) / (k * (k - 1))
     low = r[np.tril_indices(k, -1)]
     var_r = float(np.var(low, ddof=1)) if low.size > 1 else np.nan
@@ -182,7 +196,7 @@ def _alpha_if_deleted(c: np.ndarray, r: np.ndarray, singular: bool) -> np.ndarra
     av_r = (sum_r - kd) / (kd * (kd - 1))
     sn = kd * av_r / (1.0 - av_r)
     if singular:
-        smc_sum = np.array([_smc(np.delete(np.delete(r, i, 0), i, 1)).sum() for i in range(k)])
+        smc_sum = np.array([(1.0 - residual_variances(np.delete(np.delete(r, i, 0), i, 1))).sum() for i in range(k)])
     else:
         p = np.linalg.inv(r)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -355,6 +369,42 @@ def _bca(boot: np.ndarray, theta: float, jack: np.ndarray, confidence: float):
     return float(lo), float(hi)
 
 
+class ItemNames(list):
+    """The item names of a result: a list of str.
+
+    ``AlphaResult.items`` used to be the item-statistics table (now ``item_stats``). Code that still
+    uses it as a table -- a column by name (``items["mean"]``) or a DataFrame attribute
+    (``items.shape``, ``items.iloc``, ``items.set_index(...)``) -- gets ``item_stats`` with a
+    ``FutureWarning``; integer indexing, slicing, ``len`` and iteration are those of the list.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> names = ItemNames(["q1", "q2"], pd.DataFrame({"item": ["q1", "q2"], "mean": [3.5, 4.0]}))
+    >>> names, names[0], len(names)
+    (['q1', 'q2'], 'q1', 2)
+    """
+
+    def __init__(self, names, table: pd.DataFrame):
+        super().__init__(names)
+        self._table = table
+
+    def _legacy(self) -> pd.DataFrame:
+        warnings.warn("AlphaResult.items is the list of item names; use AlphaResult.item_stats for the "
+                      "item-statistics table", FutureWarning, stacklevel=3)
+        return self._table
+
+    def __getitem__(self, key):
+        if isinstance(key, (int, np.integer, slice)):
+            return super().__getitem__(key)
+        return self._legacy()[key]
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._legacy(), name)
+
+
 @dataclass(frozen=True, repr=False, eq=False)
 class AlphaResult(ResultMixin):
     """Cronbach's alpha with psych's companion statistics.
@@ -386,8 +436,13 @@ class AlphaResult(ResultMixin):
     cis : pandas.DataFrame
         ``method, estimate, ci_low, ci_high``: ``feldt``, ``duhachek`` and, when requested,
         ``bootstrap_percentile`` and ``bootstrap_bca``.
-    items : pandas.DataFrame
+    item_stats : pandas.DataFrame
         One row per item (see :func:`cronbach_alpha`).
+    items : ItemNames
+        The item names (a list). Indexed like a table (``res.items["mean"]``, ``res.items.shape``) it
+        still gives ``item_stats``, the table this name meant before, with a ``FutureWarning``.
+    ci : str
+        Alias of ``ci_method``.
     var_r : float
         Variance of the inter-item correlations.
     n_boot : int
@@ -412,60 +467,60 @@ class AlphaResult(ResultMixin):
     confidence: float
     nan_policy: str
     cis: pd.DataFrame
-    items: pd.DataFrame
+    item_stats: pd.DataFrame
     var_r: float = np.nan
     n_boot: int = 0
     bootstrap: np.ndarray | None = field(default=None, repr=False)
     title = "Cronbach's alpha"
 
     def tables(self) -> dict:
-        main = pd.DataFrame(
-            {
-                "n": [self.n],
-                "n_items": [self.n_items],
-                "alpha": [self.alpha],
-                "alpha_std": [self.alpha_std],
-                "g6_smc": [self.g6_smc],
-                "average_r": [self.average_r],
-                "median_r": [self.median_r],
-                "signal_noise": [self.signal_noise],
-                "ase": [self.ase],
-                "mean": [self.mean],
-                "sd": [self.sd],
-                "ci_low": [self.ci_low],
-                "ci_high": [self.ci_high],
-            }
-        )
+        columns = ("n", "n_items", "alpha", "alpha_std", "g6_smc", "average_r", "median_r", "signal_noise", "ase",
+                   "mean", "sd", "ci_low", "ci_high")
+        main = pd.DataFrame({c: [getattr(self, c)] for c in columns})
         return {
             "Reliability": main,
             f"Confidence intervals ({self.confidence:.0%})": self.cis,
-            "Item statistics and alpha if item deleted": self.items,
+            "Item statistics and alpha if item deleted": self.item_stats,
         }
 
-    def notes(self) -> list:
+    @property
+    def items(self) -> "ItemNames":
+        """The item names (see :class:`ItemNames` for the former table meaning)."""
+        return ItemNames(self.item_stats["item"].tolist(), self.item_stats)
+
+    @property
+    def ci(self) -> str:
+        """Alias of ``ci_method``, the interval method."""
+        return self.ci_method
+
+    def notes(self, lang: str = "en") -> list:
+        """Interpretation lines in ``lang`` (``"zh"`` or ``"en"``); the bands are ``BANDS["alpha"]``."""
+        lang = check_lang(lang)
         a = self.alpha
-        level = (
-            "excellent" if a >= 0.9 else "good" if a >= 0.8 else "acceptable" if a >= 0.7
-            else "questionable" if a >= 0.6 else "poor"
-        )
-        ci_txt = (
-            f"; {self.ci_method} {self.confidence:.0%} CI [{self.ci_low:.3f}, {self.ci_high:.3f}]"
-            if np.isfinite(self.ci_low) else ""
-        )
-        out = [
-            f"alpha = {a:.3f} ({level}; >= .70 acceptable, >= .80 good, Nunnally & Bernstein 1994){ci_txt}.",
-            f"Missing data: {self.nan_policy} deletion, n = {self.n}.",
+        bands = BANDS["alpha"]
+        scale_en = ", ".join(f"{dot(g.lower)} {g.name.get('en')}" for g in bands.grades)
+        scale_zh = "，".join(f"{dot(g.lower)} {g.name.get('zh')}" for g in bands.grades)
+        ok = np.isfinite(self.ci_low)
+        ci_en = f"; {self.ci_method} {self.confidence:.0%} CI [{self.ci_low:.3f}, {self.ci_high:.3f}]" if ok else ""
+        ci_zh = f"；{self.ci_method} {self.confidence:.0%} 置信区间 [{self.ci_low:.3f}, {self.ci_high:.3f}]" if ok else ""
+        lines = [
+            T(f"alpha = {a:.3f}（{bands.label(a, 'zh')}；{bands.citation}：>= {scale_zh}）{ci_zh}。",
+              f"alpha = {a:.3f} ({bands.label(a, 'en')}; {bands.citation}: >= {scale_en}){ci_en}."),
+            T(f"缺失值：{self.nan_policy} 删除，n = {self.n}。", f"Missing data: {self.nan_policy} deletion, n = {self.n}."),
         ]
-        it = self.items
+        it = self.item_stats
         up = it.loc[it["alpha_if_deleted"] > a, "item"].tolist()
         if up:
-            out.append(f"Deleting {', '.join(map(str, up))} would raise alpha; check wording and keying.")
-        low = it.loc[it["r_drop"] < 0.3, "item"].tolist()
+            lines.append(T(f"删除 {join_names(up, 'zh')} 会提高 alpha；请检查措辞与计分方向。",
+                           f"Deleting {', '.join(map(str, up))} would raise alpha; check wording and keying."))
+        low = it.loc[it["r_drop"] < R_DROP_LOW, "item"].tolist()
         if low:
-            out.append(f"Corrected item-total correlation below .30: {', '.join(map(str, low))}.")
-        if self.n_items > 20:
-            out.append("With more than 20 items alpha is high almost regardless of homogeneity (Cortina 1993).")
-        return out
+            lines.append(T(f"校正题项-总分相关低于 {dot(R_DROP_LOW)}：{join_names(low, 'zh')}。",
+                           f"Corrected item-total correlation below {dot(R_DROP_LOW)}: {', '.join(map(str, low))}."))
+        if self.n_items > MANY_ITEMS:
+            lines.append(T(f"题项超过 {MANY_ITEMS} 个时，无论同质性如何 alpha 几乎总是很高（Cortina 1993）。",
+                           f"With more than {MANY_ITEMS} items alpha is high almost regardless of homogeneity (Cortina 1993)."))
+        return [ln.get(lang) for ln in lines]
 
 
 def cronbach_alpha(
@@ -473,11 +528,13 @@ def cronbach_alpha(
     items=None,
     ci: str | None = "feldt",
     n_boot: int = 2000,
-    seed=None,
+    seed=DEFAULT_SEED,
     confidence: float = 0.95,
     nan_policy: str = "listwise",
     reverse=None,
     scale=None,
+    *,
+    ci_method: str | None = None,
 ) -> AlphaResult:
     """Cronbach's alpha with item statistics, alpha-if-deleted and confidence intervals (as psych::alpha).
 
@@ -493,8 +550,9 @@ def cronbach_alpha(
         in ``cis``; bootstrap rows only for ``"bootstrap"``, ``"percentile"``, ``"bca"`` or ``"all"``.
     n_boot : int
         Bootstrap resamples (default 2000).
-    seed : int or numpy.random.Generator, optional
-        Seed of the bootstrap (``numpy.random.default_rng``).
+    seed : int, numpy.random.Generator or None
+        Seed of the bootstrap (``numpy.random.default_rng``); default ``DEFAULT_SEED`` (42), ``None``
+        for fresh randomness.
     confidence : float
         Confidence level (default 0.95).
     nan_policy : {"listwise", "pairwise"}
@@ -508,6 +566,8 @@ def cronbach_alpha(
         Reverse-keyed items, recoded ``x' = min + max - x`` before anything else.
     scale : tuple (min, max)
         Lowest and highest scale point; required with ``reverse``.
+    ci_method : str, optional
+        The interval method under its contract name; ``ci`` is its alias (give one of them).
 
     Returns
     -------
@@ -561,19 +621,23 @@ def cronbach_alpha(
     --------
     >>> from servqual import load_dataset
     >>> df = load_dataset("holzinger")
-    >>> res = cronbach_alpha(df, ["x1", "x2", "x3"])
+    >>> res = cronbach_alpha(df, ["x1", "x2", "x3"])  # psych::alpha(HolzingerSwineford1939[, 7:9]); alpha.ci (Feldt)
     >>> round(res.alpha, 4), round(res.ci_low, 4), round(res.ci_high, 4)
     (0.6261, 0.5465, 0.6938)
     >>> boot = cronbach_alpha(df, ["x1", "x2", "x3"], ci="all", n_boot=1000, seed=1)
     >>> list(boot.cis["method"])
     ['feldt', 'duhachek', 'bootstrap_percentile', 'bootstrap_bca']
     """
+    if ci_method is not None:
+        if ci not in ("feldt", ci_method):
+            raise ValueError(f"ci = {ci!r} and ci_method = {ci_method!r} disagree; give one of them (ci is its alias)")
+        ci = ci_method
     if ci not in _CI_CHOICES:
         raise ValueError(f"ci must be one of {_CI_CHOICES}, got {ci!r}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
-    st, x, n_rows = _prepare(data, items, nan_policy, reverse, scale)
-    _check_items(st, 2, "alpha")
+    st, x, n_rows = prepare_scale(data, items, nan_policy, reverse, scale)
+    check_items(st, 2, "alpha")
     k = st.k
     c, r = st.cov, st.corr
     singular = _warn_if_singular(st)
@@ -607,7 +671,7 @@ def cronbach_alpha(
         means = st.mean
     std_r = r.sum(axis=0) / np.sqrt(r.sum())
     rc = r.copy()
-    np.fill_diagonal(rc, _smc(r))
+    np.fill_diagonal(rc, 1.0 - residual_variances(r))  # the squared multiple correlations
     r_cor = rc.sum(axis=0) / np.sqrt(rc.sum())
     r_drop = np.empty(k)
     for i in range(k):
@@ -663,7 +727,7 @@ def cronbach_alpha(
             )
         if int(n_boot) < 100:
             raise AnalysisError(f"n_boot={n_boot} is too small for a bootstrap interval; use at least 1000.")
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        rng = make_rng(seed)
         boot = _boot_alpha(x, int(n_boot), rng)
         bad = ~np.isfinite(boot)
         if bad.any():
@@ -706,7 +770,7 @@ def cronbach_alpha(
         confidence=float(confidence),
         nan_policy=st.nan_policy,
         cis=cis,
-        items=items_tab,
+        item_stats=items_tab,
         var_r=float(tot["var_r"]),
         n_boot=int(n_boot) if want_boot else 0,
         bootstrap=boot,
@@ -823,20 +887,30 @@ class SplitHalfResult(ResultMixin):
         )
         return {"Split-half coefficients": main, "Splits": self.splits}
 
-    def notes(self) -> list:
-        how = f"{self.n_splits} random splits" if self.sampled else f"{self.n_splits} splits ({self.method})"
-        out = [f"{how} of {self.n_items} items on the {self.basis} matrix."]
-        if self.min < 0.5:
-            out.append(f"The worst split (beta = {self.min:.3f}) is low: the items may not measure one thing "
-                       "(Revelle 1979).")
+    def notes(self, lang: str = "en") -> list:
+        """Interpretation lines in ``lang`` (``"zh"`` or ``"en"``)."""
+        lang = check_lang(lang)
+        basis_zh = {"correlation": "相关", "covariance": "协方差"}[self.basis]
         if self.sampled:
-            out.append("lambda4 from random splits is a lower bound of the true maximum.")
-        return out
+            lines = [T(f"{self.n_items} 个题项的 {self.n_splits} 次随机分半（{basis_zh}矩阵）。",
+                       f"{self.n_splits} random splits of {self.n_items} items on the {self.basis} matrix.")]
+        else:
+            lines = [T(f"{self.n_items} 个题项的 {self.n_splits} 种分半（{self.method}；{basis_zh}矩阵）。",
+                       f"{self.n_splits} splits ({self.method}) of {self.n_items} items on the {self.basis} matrix.")]
+        worst = THRESHOLDS["split_half_min"]
+        if self.min < worst.value:
+            lines.append(T(f"最差分半（beta = {self.min:.3f}）偏低：题项可能不在测量同一事物（{worst.citation}）。",
+                           f"The worst split (beta = {self.min:.3f}) is low: the items may not measure one thing "
+                           f"({worst.citation})."))
+        if self.sampled:
+            lines.append(T("随机分半得到的 lambda4 是真实最大值的下界。",
+                           "lambda4 from random splits is a lower bound of the true maximum."))
+        return [ln.get(lang) for ln in lines]
 
 
 def _prep_matrix(data, items, nan_policy, covar):
-    st = _stats_from(data, items, nan_policy)
-    _check_items(st, 2, "split-half reliability")
+    st = stats_from(data, items, nan_policy)
+    check_items(st, 2, "split-half reliability")
     return st, (st.cov if covar else st.corr)
 
 
@@ -854,7 +928,7 @@ def split_half(
     method: str = "exhaustive",
     covar: bool = False,
     n_sample: int = 10000,
-    seed=None,
+    seed=DEFAULT_SEED,
     nan_policy: str = "listwise",
 ) -> SplitHalfResult:
     """Split-half reliability over all (or many) splits: best split (lambda 4), worst (beta), mean.
@@ -874,8 +948,8 @@ def split_half(
         Use the covariance matrix instead of the correlation matrix (psych's default is correlations).
     n_sample : int
         Random splits drawn when k > 16 (both methods), as psych does with 10,000 splits.
-    seed : int or numpy.random.Generator, optional
-        Seed of the random splits. psych's random splits come from R's generator and cannot be
+    seed : int, numpy.random.Generator or None
+        Seed of the random splits (default ``DEFAULT_SEED``, 42; ``None`` for fresh randomness). psych's random splits come from R's generator and cannot be
         reproduced outside R; only their distribution agrees.
     nan_policy : {"listwise", "pairwise"}
 
@@ -898,7 +972,7 @@ def split_half(
     Examples
     --------
     >>> from servqual import load_dataset
-    >>> res = split_half(load_dataset("holzinger"), ["x4", "x5", "x6"])
+    >>> res = split_half(load_dataset("holzinger"), ["x4", "x5", "x6"])  # psych::splitHalf(HolzingerSwineford1939[, 10:12])
     >>> round(res.lambda4, 4), res.n_splits
     (0.7946, 3)
     """
@@ -906,7 +980,7 @@ def split_half(
         raise ValueError(f"method must be 'exhaustive' or 'psych', got {method!r}")
     st, m = _prep_matrix(data, items, nan_policy, covar)
     k = st.k
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = make_rng(seed)
     half = k // 2
     sampled = False
     if method == "exhaustive":
@@ -942,7 +1016,7 @@ def split_half(
     sumr = m.sum()
     sum_off = sumr - np.trace(m)
     alpha = sum_off / sumr * k / (k - 1)
-    diag_smc = np.diag(m) - _residual_variances(m) if covar else _smc(m)
+    diag_smc = np.diag(m) - residual_variances(m)
     lambda6 = (sum_off + diag_smc.sum()) / sumr
     lambda2 = (sum_off + np.sqrt((off**2).sum() * k / (k - 1))) / sumr
     rr = st.corr[np.tril_indices(k, -1)]
@@ -989,11 +1063,11 @@ def _guttman_on(m: np.ndarray, lambda4: float) -> list:
     l2 = (off.sum() + np.sqrt(k / (k - 1) * (off**2).sum())) / vt
     l3 = k / (k - 1) * l1
     l5 = l1 + 2.0 * np.sqrt(np.max((off**2).sum(axis=0))) / vt
-    l6 = 1.0 - _residual_variances(m).sum() / vt
+    l6 = 1.0 - residual_variances(m).sum() / vt
     return [l1, l2, l3, lambda4, l5, l6]
 
 
-def guttman_lambdas(data, items=None, nan_policy: str = "listwise", n_sample: int = 10000, seed=None) -> pd.DataFrame:
+def guttman_lambdas(data, items=None, nan_policy: str = "listwise", n_sample: int = 10000, seed=DEFAULT_SEED) -> pd.DataFrame:
     """Guttman's (1945) six lower bounds of reliability on the correlation and the covariance matrix.
 
     Parameters
@@ -1024,14 +1098,14 @@ def guttman_lambdas(data, items=None, nan_policy: str = "listwise", n_sample: in
     Examples
     --------
     >>> from servqual import load_dataset
-    >>> g = guttman_lambdas(load_dataset("holzinger"), ["x1", "x2", "x3"])
+    >>> g = guttman_lambdas(load_dataset("holzinger"), ["x1", "x2", "x3"])  # psych::guttman(HolzingerSwineford1939[, 7:9])
     >>> round(float(g.loc["lambda6", "correlation"]), 4)
     0.5352
     """
-    st = _stats_from(data, items, nan_policy)
-    _check_items(st, 2, "Guttman's lambdas")
+    st = stats_from(data, items, nan_policy)
+    check_items(st, 2, "Guttman's lambdas")
     _warn_if_singular(st)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = make_rng(seed)
     cols = {}
     sampled = False
     for name, m in (("correlation", st.corr), ("covariance", st.cov)):
@@ -1043,144 +1117,11 @@ def guttman_lambdas(data, items=None, nan_policy: str = "listwise", n_sample: in
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# item analysis
-# ---------------------------------------------------------------------------------------------
-def item_analysis(
-    data,
-    items=None,
-    groups_quantile: float = 0.27,
-    equal_var: bool = False,
-    cr_min: float = 3.0,
-    r_drop_min: float = 0.4,
-    sig: float = 0.05,
-    nan_policy: str = "listwise",
-    reverse=None,
-    scale=None,
-) -> pd.DataFrame:
-    """Classical item analysis: critical ratio (extreme groups), corrected item-total r, alpha if deleted.
+def __getattr__(name):
+    # item_analysis lives in servqual.psychometrics.items, which builds on cronbach_alpha; it stays
+    # importable from here
+    if name == "item_analysis":
+        from servqual.psychometrics.items import item_analysis
 
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        Item responses (the raw rows are needed for the extreme groups).
-    items : list of str, optional
-    groups_quantile : float
-        Share of respondents in each extreme group (default 0.27, Kelley 1939).
-    equal_var : bool
-        ``False`` (default): Welch's t-test (no equal-variance assumption, SPSS's "equal variances not
-        assumed" row). ``True``: Student's pooled-variance t-test (SPSS's "equal variances assumed" row,
-        the one many theses report).
-    cr_min : float
-        Minimum critical ratio (default 3.0).
-    r_drop_min : float
-        Minimum corrected item-total correlation (default 0.4; 0.3 is a common lenient choice).
-    sig : float
-        Significance level of the critical ratio (default 0.05).
-    nan_policy : {"listwise"}
-        Rows with a missing item are dropped (the total score needs every item).
-    reverse, scale
-        Reverse-keyed items and the (min, max) scale, as in :func:`cronbach_alpha`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per item: ``item``, ``mean``, ``sd``, ``cr`` (t of the high group minus the low group),
-        ``cr_df``, ``cr_pval`` (two-sided), ``r_drop``, ``alpha_if_deleted``, ``flags`` (failed
-        criteria) and ``decision``. ``attrs`` holds ``alpha``, ``n``, ``low_cut``, ``high_cut``,
-        ``n_low``, ``n_high`` and ``t_test``.
-
-    Notes
-    -----
-    Extreme groups as in SPSS practice: the total score (sum of the items) is sorted, the low cut is
-    the score of the respondent at rank ``ceil(q n)`` from the bottom and the high cut the score at
-    rank ``ceil(q n)`` from the top; the low group is every respondent at or below the low cut, the
-    high group every respondent at or above the high cut (ties included, so a group may exceed q n).
-    The critical ratio is the independent-samples t statistic of each item between the two groups
-    (Student or Welch, see ``equal_var``).
-
-    Decision rules (three criteria): (1) CR significant at ``sig`` and ``>= cr_min``; (2) corrected
-    item-total correlation ``r_drop >= r_drop_min``; (3) alpha if item deleted not above the scale's
-    alpha. ``decision`` is ``"keep"`` when all hold, ``"review"`` when one fails and ``"drop"`` when two
-    or more fail. These are screening heuristics; content validity decides.
-
-    Examples
-    --------
-    >>> from servqual import load_dataset
-    >>> res = item_analysis(load_dataset("holzinger"), ["x4", "x5", "x6"])
-    >>> list(res["decision"])
-    ['keep', 'keep', 'keep']
-    """
-    if isinstance(data, SufficientStats):
-        raise AnalysisError("item_analysis needs the item responses (extreme groups), not sufficient statistics.")
-    if nan_policy != "listwise":
-        raise ValueError("item_analysis supports nan_policy='listwise' only (the total score needs every item)")
-    if not 0 < groups_quantile < 0.5:
-        raise ValueError(f"groups_quantile must be in (0, 0.5), got {groups_quantile!r}")
-    return _item_analysis(data, items, groups_quantile, equal_var, cr_min, r_drop_min, sig, reverse, scale)
-
-
-def _item_analysis(data, items=None, groups_quantile=0.27, equal_var=False, cr_min=3.0, r_drop_min=0.4, sig=0.05,
-                   reverse=None, scale=None, alpha_res=None):
-    """:func:`item_analysis` after validation. ``alpha_res`` (the :func:`cronbach_alpha` result of the same
-    items on the same complete rows, without reverse-keying) saves the covariance pass."""
-    if alpha_res is None or _validate_reverse(reverse, scale, list(alpha_res.items["item"])):
-        st, x, n = _prepare(data, items, "listwise", reverse, scale)
-        alpha_res = cronbach_alpha(st, ci=None)
-        cols = [x[:, j] for j in range(st.k)]
-    else:
-        _, cols = item_columns(data, items)
-        ok = np.ones(len(cols[0]), dtype=bool)
-        for c in cols:
-            ok &= ~np.isnan(c)
-        if not ok.all():
-            cols = [c[ok] for c in cols]
-        n = len(cols[0])
-    k = len(cols)
-    total = np.zeros(n)
-    for c in cols:
-        total += c
-    g = int(np.ceil(groups_quantile * n))
-    low_cut, high_cut = np.partition(total, [g - 1, n - g])[[g - 1, n - g]]
-    low, high = total <= low_cut, total >= high_cut
-    if low_cut >= high_cut or low.sum() < 2 or high.sum() < 2:
-        raise AnalysisError(
-            f"the extreme groups overlap or are too small (n = {n}, low cut {low_cut}, high cut {high_cut}); "
-            "the total score has too few distinct values for a critical-ratio analysis."
-        )
-    tt = sps.ttest_ind(np.column_stack([c[high] for c in cols]), np.column_stack([c[low] for c in cols]), axis=0,
-                       equal_var=equal_var)
-    t = np.asarray(tt.statistic, dtype=float)
-    p = np.asarray(tt.pvalue, dtype=float)
-    dfree = np.asarray(tt.df, dtype=float) if hasattr(tt, "df") else np.full(k, high.sum() + low.sum() - 2.0)
-    it = alpha_res.items
-    flags, decision = [], []
-    for j in range(k):
-        f = []
-        if not (np.isfinite(t[j]) and p[j] < sig and t[j] >= cr_min):
-            f.append("cr")
-        if not it["r_drop"].iloc[j] >= r_drop_min:
-            f.append("r_drop")
-        if it["alpha_if_deleted"].iloc[j] > alpha_res.alpha:
-            f.append("alpha_if_deleted")
-        flags.append(", ".join(f))
-        decision.append("keep" if not f else "review" if len(f) == 1 else "drop")
-    out = pd.DataFrame(
-        {
-            "item": it["item"].to_list(),
-            "mean": it["mean"].to_numpy(),
-            "sd": it["sd"].to_numpy(),
-            "cr": t,
-            "cr_df": dfree,
-            "cr_pval": p,
-            "r_drop": it["r_drop"].to_numpy(),
-            "alpha_if_deleted": it["alpha_if_deleted"].to_numpy(),
-            "flags": flags,
-            "decision": decision,
-        }
-    )
-    out.attrs.update(
-        alpha=alpha_res.alpha, n=n, low_cut=float(low_cut), high_cut=float(high_cut), n_low=int(low.sum()),
-        n_high=int(high.sum()), t_test="student" if equal_var else "welch",
-    )
-    return out
+        return item_analysis
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,9 +14,23 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from servqual._linalg import require_nonsingular
+from servqual._validation import check_nan_policy
 from servqual.exceptions import AnalysisError
+from servqual.psychometrics._kernels import columns_as_rows
 
-__all__ = ["SufficientStats", "sufficient_stats", "prepare_items", "item_columns"]
+__all__ = [
+    "SufficientStats",
+    "sufficient_stats",
+    "prepare_items",
+    "item_columns",
+    "listwise_stats",
+    "stats_from",
+    "check_items",
+    "stats_and_corr",
+    "nonsingular_corr",
+    "noncentrality_for_cdf",
+]
 
 
 @dataclass(frozen=True)
@@ -169,37 +183,6 @@ def _block_t(cols, lo, hi, buf):
     return b
 
 
-def _root(a):
-    while isinstance(a, np.ndarray) and a.base is not None:
-        a = a.base
-    return a
-
-
-def _columns_as_rows(arrays):
-    """The item columns as one read-only ``(k, n)`` view, without copying, when they are contiguous
-    float64 columns at evenly spaced addresses of one numpy allocation (the columns of a float64
-    DataFrame, in their order in the frame); otherwise None."""
-    first = arrays[0]
-    n = len(first)
-    if any(a.dtype != np.float64 or a.ndim != 1 or len(a) != n or (n > 1 and a.strides[0] != 8) for a in arrays):
-        return None
-    if len(arrays) == 1:
-        return first[None, :]
-    root = _root(first)
-    if not isinstance(root, np.ndarray) or any(_root(a) is not root for a in arrays[1:]):
-        return None
-    addr = [a.__array_interface__["data"][0] for a in arrays]
-    step = addr[1] - addr[0]
-    if step == 0 or any(y - x != step for x, y in zip(addr, addr[1:])):
-        return None
-    lo, hi = root.__array_interface__["data"][0], root.__array_interface__["data"][0] + root.nbytes
-    if not (root.flags.c_contiguous or root.flags.f_contiguous):
-        return None
-    if min(addr) < lo or max(addr) + 8 * n > hi:
-        return None
-    return np.lib.stride_tricks.as_strided(first, shape=(len(arrays), n), strides=(step, 8), writeable=False)
-
-
 #: A block's raw cross-products ``B B'`` are used as they are when every item's ``sum x^2`` is at most
 #: this multiple of its centred sum of squares (the cancellation in ``B B' - nb m m'`` then costs at
 #: most about 4 decimal digits of the 16; for 1..7 Likert answers the ratio is about 10 and the raw
@@ -226,7 +209,7 @@ def _block_moments(b):
     return nb, mb, m2
 
 
-def _listwise_stats(cols, arrays, rows=None) -> SufficientStats:
+def listwise_stats(cols, arrays, rows=None) -> SufficientStats:
     """Listwise n, means and covariance of equal-length float64 columns, accumulated over row blocks.
 
     When the columns are one array in memory (``rows``, the ``(k, n)`` array of a one-piece conversion,
@@ -235,7 +218,7 @@ def _listwise_stats(cols, arrays, rows=None) -> SufficientStats:
     n_all = len(arrays[0]) if arrays else 0
     k = len(cols)
     n, mean, m2 = 0, np.zeros(k), np.zeros((k, k))
-    view = rows if rows is not None else (_columns_as_rows(arrays) if n_all else None)
+    view = rows if rows is not None else (columns_as_rows(arrays) if n_all else None)
     step = _VIEW_BLOCK_ROWS if view is not None else _BLOCK_ROWS
     buf = None if view is not None else np.empty((k, min(n_all, _BLOCK_ROWS)))
     for lo in range(0, n_all, step):
@@ -273,7 +256,7 @@ def sufficient_stats(data, items=None, nan_policy: str = "listwise") -> Sufficie
             if n < 2:
                 raise AnalysisError(f"only {n} row(s); at least 2 are needed")
             return SufficientStats([], n, np.zeros(0), np.zeros((0, 0)), "listwise")
-        return _listwise_stats(cols, arrays, rows)
+        return listwise_stats(cols, arrays, rows)
     x = prepare_items(data, items)
     cols = list(x.columns)
     a = x.to_numpy(dtype=float)
@@ -285,7 +268,134 @@ def sufficient_stats(data, items=None, nan_policy: str = "listwise") -> Sufficie
             raise AnalysisError("some item pairs have fewer than 2 rows answered in common")
         mean = np.nanmean(a, axis=0)
         return SufficientStats(cols, int(npw.min()), mean, cov, "pairwise", npw)
-    raise ValueError(f"nan_policy must be 'listwise' or 'pairwise', got {nan_policy!r}")
+    check_nan_policy(nan_policy, ("listwise", "pairwise"), "sufficient statistics")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def stats_from(data, items=None, nan_policy: str = "listwise") -> SufficientStats:
+    """Sufficient statistics from a DataFrame or an existing :class:`SufficientStats`.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or SufficientStats
+    items : list of str, optional
+        Items to use (default: every column, or every item of ``data``).
+    nan_policy : {"listwise", "pairwise"}
+        Used when ``data`` is a DataFrame.
+
+    Returns
+    -------
+    SufficientStats
+
+    Raises
+    ------
+    AnalysisError
+        Items that are not in the statistics.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> st = stats_from(sq.load_dataset("holzinger"), ["x1", "x2", "x3"])
+    >>> stats_from(st, ["x1", "x2"]).items
+    ['x1', 'x2']
+    """
+    if isinstance(data, SufficientStats):
+        if items is None:
+            return data
+        missing = [i for i in items if i not in data.items]
+        if missing:
+            raise AnalysisError(
+                f"items not in the sufficient statistics: {', '.join(map(str, missing))}. "
+                f"Available: {', '.join(map(str, data.items[:15]))}."
+            )
+        return data.subset(list(items))
+    return sufficient_stats(data, items, nan_policy)
+
+
+def check_items(st: SufficientStats, min_items: int, what: str) -> None:
+    """Raise for too few items and for items without variance.
+
+    Parameters
+    ----------
+    st : SufficientStats
+    min_items : int
+        Fewest items ``what`` needs.
+    what : str
+        The analysis, for the message.
+
+    Raises
+    ------
+    AnalysisError
+        Fewer than ``min_items`` items, or constant items (they are named).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_items(sufficient_stats(pd.DataFrame({"a": [1, 2, 3], "b": [2, 2, 2]})), 2, "alpha")
+    Traceback (most recent call last):
+    ...
+    servqual.exceptions.AnalysisError: item(s) without variance (every answer the same): b. ...
+    """
+    if st.k < min_items:
+        raise AnalysisError(
+            f"{what} needs at least {min_items} items, got {st.k} ({', '.join(map(str, st.items))}). "
+            "Add items or report the item on its own."
+        )
+    var = np.diag(st.cov)
+    scale = np.maximum(1.0, np.abs(st.mean)) ** 2
+    bad = ~np.isfinite(var) | (var <= 1e-12 * scale)
+    if bad.any():
+        const = [it for it, b in zip(st.items, bad) if b]
+        raise AnalysisError(
+            f"item(s) without variance (every answer the same): {', '.join(map(str, const))}. "
+            "A constant item carries no information; drop it before computing the "
+            f"{what}."
+        )
+
+
+def stats_and_corr(data, items, nan_policy: str, min_items: int, what: str) -> tuple:
+    """Sufficient statistics and the correlation matrix, after :func:`check_items`.
+
+    Under pairwise deletion of a DataFrame the correlations are pairwise Pearson correlations with
+    pair-specific means and SDs, as R ``cor(use = "pairwise")`` (what ``psych::KMO`` uses on raw data);
+    from a covariance matrix they are ``cov2cor(C)``.
+
+    Returns
+    -------
+    tuple
+        ``(SufficientStats, numpy.ndarray)``.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> st, r = stats_and_corr(sq.load_dataset("holzinger"), ["x1", "x2"], "listwise", 2, "KMO")
+    >>> st.n, round(float(r[0, 1]), 4)  # cor(HolzingerSwineford1939[, c("x1", "x2")])
+    (301, 0.2973)
+    """
+    st = stats_from(data, items, nan_policy)
+    check_items(st, min_items, what)
+    if nan_policy == "pairwise" and not isinstance(data, SufficientStats):
+        r = prepare_items(data, items).corr().to_numpy(copy=True)
+        if np.isnan(r).any():
+            raise AnalysisError("some item pairs have too few rows answered in common for a correlation")
+        np.fill_diagonal(r, 1.0)
+        return st, r
+    return st, st.corr
+
+
+def nonsingular_corr(data, items, nan_policy: str, min_items: int, what: str) -> tuple:
+    """As :func:`stats_and_corr`, with a clear error for a singular correlation matrix
+    (:func:`servqual._linalg.require_nonsingular`, which names collinear items).
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> st, r = nonsingular_corr(sq.load_dataset("holzinger"), ["x1", "x2", "x3"], "listwise", 3, "EFA")
+    >>> r.shape
+    (3, 3)
+    """
+    st, r = stats_and_corr(data, items, nan_policy, min_items, what)
+    return st, require_nonsingular(r, st.n, st.items, what)
 
 
 def noncentrality_for_cdf(x: float, df: float, p: float, upper: float) -> float:
