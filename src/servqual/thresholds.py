@@ -28,7 +28,7 @@ import pandas as pd
 
 from servqual._text import Text, check_lang
 
-__all__ = ["Threshold", "Band", "Bands", "THRESHOLDS", "BANDS", "threshold", "table"]
+__all__ = ["Threshold", "Band", "Bands", "THRESHOLDS", "BANDS", "HU_BENTLER", "threshold", "table", "dot", "author_year"]
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
@@ -97,12 +97,26 @@ THRESHOLDS: dict[str, Threshold] = {t.key: t for t in [
     _t("omega", "McDonald's omega", ">=", 0.70, "Nunnally 1978", "内部一致性可接受", "acceptable internal consistency"),
     _t("gap_reliability", "difference-score reliability", ">=", 0.70, "Peter, Churchill & Brown 1993",
        "差距分数可靠", "reliable difference scores"),
+    _t("omega_good", "McDonald's omega", ">=", 0.80, "McDonald 1999", "内部一致性良好", "good internal consistency"),
+    _t("omega_h", "omega hierarchical", ">=", 0.70, "Reise et al. 2013", "总分可视为单维", "the total score is essentially unidimensional"),
+    _t("ecv", "explained common variance", ">=", 0.70, "Rodriguez et al. 2016", "一般因子占主导", "the general factor dominates"),
+    _t("r_drop_low", "corrected item-total correlation", ">=", 0.30, "Nunnally & Bernstein 1994", "题项与量表一致",
+       "the item agrees with the scale"),
+    _t("many_items", "number of items", "<=", 20, "Cortina 1993", "alpha 不因题项多而虚高",
+       "alpha is not inflated by the number of items"),
+    _t("communality", "communality", ">=", 0.20, "Child 2006", "题项被因子充分解释", "the item is explained by the factors"),
+    _t("cross_loading", "absolute loading", ">=", 0.32, "Tabachnick & Fidell 2013", "题项在该因子上有载荷",
+       "the item loads on the factor"),
     _t("split_half_min", "worst split-half beta", ">=", 0.50, "Revelle 1979",
        "题项测量同一事物", "the items measure one thing"),
     _t("item_msa", "item MSA", ">=", 0.60, "Kaiser 1974", "题项适合因子分析", "item suited to factor analysis"),
     _t("loading", "standardized loading", ">=", 0.50, "Hair et al. 2019", "载荷可接受", "acceptable loading"),
     _t("loading_ideal", "standardized loading", ">=", 0.70, "Hair et al. 2019", "载荷理想", "ideal loading"),
     _t("cfi", "CFI", ">=", 0.95, "Hu & Bentler 1999", "拟合良好", "good fit"),
+    _t("cfi_acceptable", "CFI", ">=", 0.90, "Bentler & Bonett 1980", "拟合可接受", "acceptable fit"),
+    _t("tli_acceptable", "TLI", ">=", 0.90, "Bentler & Bonett 1980", "拟合可接受", "acceptable fit"),
+    _t("rmsea_close", "RMSEA", "<=", 0.05, "Browne & Cudeck 1993", "近似拟合", "close fit"),
+    _t("rmsea_acceptable", "RMSEA", "<=", 0.08, "Browne & Cudeck 1993", "拟合可接受", "acceptable fit"),
     _t("tli", "TLI", ">=", 0.95, "Hu & Bentler 1999", "拟合良好", "good fit"),
     _t("rmsea", "RMSEA", "<=", 0.06, "Hu & Bentler 1999", "拟合良好", "good fit"),
     _t("srmr", "SRMR", "<=", 0.08, "Hu & Bentler 1999", "拟合良好", "good fit"),
@@ -152,6 +166,25 @@ BANDS: dict[str, Bands] = {
         _g(0.6, "勉强", "questionable"), _g(0.5, "较差", "poor")), Text(zh="不可接受", en="unacceptable"),
         "George & Mallery 2003"),
 }
+
+
+def dot(v: float) -> str:
+    """A cut-off as notes print it, without the leading zero.
+
+    >>> dot(0.7), dot(0.05)
+    ('.70', '.05')
+    """
+    return f"{v:.2f}".lstrip("0")
+
+
+def author_year(citation: str) -> str:
+    """A ``"Author Year"`` citation as ``"Author (Year)"``.
+
+    >>> author_year("Nunnally 1978")
+    'Nunnally (1978)'
+    """
+    who, year = citation.rsplit(" ", 1)
+    return f"{who} ({year})"
 
 
 def threshold(key: str) -> Threshold:
