@@ -168,13 +168,13 @@ BANDS: dict[str, Bands] = {
 }
 
 
-def dot(v: float) -> str:
-    """A cut-off as notes print it, without the leading zero.
+def dot(v: float, nd: int = 2) -> str:
+    """A cut-off without its leading zero, as APA writes bounded statistics.
 
     >>> dot(0.7), dot(0.05)
     ('.70', '.05')
     """
-    return f"{v:.2f}".lstrip("0")
+    return f"{v:.{nd}f}".lstrip("0")
 
 
 def author_year(citation: str) -> str:

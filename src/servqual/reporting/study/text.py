@@ -22,8 +22,8 @@ from itertools import groupby
 
 import numpy as np
 
-from servqual._text import T, Text
-from servqual.thresholds import BANDS, HU_BENTLER, THRESHOLDS, Threshold
+from servqual._text import T
+from servqual.thresholds import BANDS, HU_BENTLER, THRESHOLDS, dot, Threshold
 
 __all__ = ["fmt", "p_apa", "pct", "dot", "cutoff", "percent", "rule", "band_rule", "hu_bentler_rule", "eta_sq_rule",
            "ETA_SQ_BANDS", "SIGNIFICANCE", "KPI_TOLERANCE", "COLUMN_LABELS", "threshold"]
@@ -57,18 +57,9 @@ def pct(v, nd: int = 1) -> str:
     return "NA" if v is None or not np.isfinite(v) else f"{100 * v:.{nd}f}%"
 
 
-def dot(v: float, nd: int = 2) -> str:
-    """A cut-off without its leading zero, as APA writes bounded statistics: ``.70``."""
-    return f"{v:.{nd}f}".lstrip("0")
-
-
 # ---------------------------------------------------------------------------------------------------
 # cut-offs
 # ---------------------------------------------------------------------------------------------------
-def _t(key, statistic, op, value, citation, zh, en) -> Threshold:
-    return Threshold(key, statistic, op, value, citation, Text(zh=zh, en=en))
-
-
 #: Rules the study applies beyond :data:`servqual.thresholds.THRESHOLDS`: the item-screening criteria
 #: of :func:`servqual.item_analysis` (its defaults, which :func:`servqual.measurement_report` uses),
 #: the chi2/df rule of the fit table, the significance level and the KPI traffic light's tolerance.
