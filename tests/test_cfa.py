@@ -11,6 +11,7 @@ import pytest
 from conftest import SLUGS, _load_case, rmat
 from numpy.testing import assert_allclose
 
+import servqual as sq
 from servqual.psychometrics.cfa import CFAResult, cfa, parse_model
 from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
 from servqual.psychometrics.stats import sufficient_stats
@@ -277,8 +278,14 @@ def test_cfa_errors_are_clear():
         cfa(coll, case.constructs)
     with pytest.raises(AnalysisError, match="complete rows"):
         cfa(d.iloc[:8], case.constructs)
-    with pytest.raises(AnalysisError, match="estimator"):
-        cfa(d, case.constructs, estimator="WLSMV")
+    with pytest.raises(AnalysisError, match="estimator must be one of"):
+        cfa(d, case.constructs, estimator="WLS")
+    with pytest.raises(AnalysisError, match="must be ordinal"):
+        cfa(d, case.constructs, estimator="WLSMV")  # continuous test scores
+    with pytest.raises(AnalysisError, match="partial invariance"):
+        cfa(d, case.constructs, group="school", group_partial=["visual=~x2"])
+    with pytest.raises(AnalysisError, match="FIML"):
+        cfa(d, case.constructs, estimator="MLR", missing="fiml")
     with pytest.raises(AnalysisError, match="more than once"):
         cfa(d, {"f": ["x1", "x1", "x2"]})
     with pytest.raises(AnalysisError, match="disagree"):
@@ -327,3 +334,25 @@ def test_cfa_tables_agree_with_the_parameter_table():
     load = res.parameters[res.parameters["op"] == "=~"]
     assert_allclose(load["estimate"].to_numpy(), res.loadings["estimate"].to_numpy(), rtol=0, atol=0)
     assert fit["converged"].dtype == bool and fit["df"].dtype == np.int64 and fit["chi2"].dtype == np.float64
+
+
+def test_cfa_dispatches_to_the_estimator_modules():
+    # one entry point, the estimator modules behind it (each checked against lavaan in its own tests)
+    from servqual.psychometrics.cfa_ordinal import OrdinalCFAResult
+    from servqual.psychometrics.cfa_robust import RobustCFAResult
+    from servqual.psychometrics.fiml import FIMLResult
+    from servqual.psychometrics.invariance import MultiGroupFit
+
+    hs = sq.read_dataset("holzinger").data
+    model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]}
+    assert isinstance(cfa(hs, model), CFAResult)
+    assert isinstance(cfa(hs, model, estimator="mlm"), RobustCFAResult)
+    assert isinstance(cfa(hs, model, missing="fiml"), FIMLResult)
+    mg = cfa(hs, model, group="school", group_equal=("loadings", "intercepts"))
+    assert isinstance(mg, MultiGroupFit) and mg.level == "scalar"
+    cr = sq.read_dataset("corp_rep").data
+    o = cfa(cr, {"COMP": ["comp_1", "comp_2", "comp_3"]}, ordered="auto")
+    assert isinstance(o, OrdinalCFAResult) and o.estimator == "WLSMV"
+    # the ML chi-square is the same through the door and through the module
+    from servqual.psychometrics.cfa_ml import cfa_ml
+    assert cfa(hs, model).fit_measures()["chi2"] == cfa_ml(hs, model).fit_measures()["chi2"]

@@ -44,9 +44,9 @@ def test_rows_used_as_lavaan(robust_fit):
 def test_every_fit_measure_equals_lavaan(robust_fit):
     _, ref, fit = robust_fit
     want = {k: v for k, v in ref["fit_measures"].items() if v is not None}
-    assert not sorted(set(want) - set(fit.fit_measures.index))
+    assert not sorted(set(want) - set(fit.fit_measures().index))
     for k, v in want.items():
-        assert fit.fit_measures[k] == pytest.approx(v, rel=1e-4, abs=1e-6), k
+        assert fit.fit_measures()[k] == pytest.approx(v, rel=1e-4, abs=1e-6), k
 
 
 def test_estimates_and_robust_standard_errors_equal_lavaan(robust_fit):

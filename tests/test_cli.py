@@ -155,3 +155,7 @@ def test_weights_command_on_matrix_and_survey(tmp_path, capsys):
     s = sq.dataset_path("kiosk")
     assert main(["weights", "-m", "critic", "--survey", "kiosk", "--data", str(s), "--level", "dimensions"]) == 0
     assert "critic" in capsys.readouterr().out
+    # the methods come from the registry; an unknown one is named with the list
+    assert main(["weights", "-m", "nope", "--data", str(d), "--index", "centre"]) == 2
+    err = capsys.readouterr().err
+    assert "'nope' is not a weighting method" in err and "entropy, critic" in err

@@ -42,7 +42,7 @@ def test_fit_measures_of_every_level_equal_lavaan(invariance):
     _, ref, res = invariance
     for lv in LEVELS:
         want = ref["levels"][lv]["fit_measures"]
-        got = res.fits[lv].fit_measures
+        got = res.fits[lv].fit_measures()
         for k in got.index:
             if k in want and want[k] is not None:
                 assert got[k] == pytest.approx(want[k], rel=1e-4, abs=1e-6), (lv, k)

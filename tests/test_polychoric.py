@@ -129,11 +129,11 @@ def ordinal_fit(request):
 def test_ordinal_fit_measures_equal_lavaan(ordinal_fit):
     ref, fit = ordinal_fit
     want = {k: v for k, v in ref["fit_measures"].items() if v is not None and k not in _NOT_YET}
-    missing = sorted(set(want) - set(fit.fit_measures.index))
+    missing = sorted(set(want) - set(fit.fit_measures().index))
     assert not missing, missing
     for k, v in want.items():
-        assert fit.fit_measures[k] == pytest.approx(v, rel=1e-4, abs=1e-6), k
-    assert int(fit.fit_measures["npar"]) == ref["npar"]
+        assert fit.fit_measures()[k] == pytest.approx(v, rel=1e-4, abs=1e-6), k
+    assert int(fit.fit_measures()["npar"]) == ref["npar"]
 
 
 def test_ordinal_estimates_and_robust_se_equal_lavaan(ordinal_fit):

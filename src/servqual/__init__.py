@@ -35,12 +35,17 @@ _EXPORTS = {
                         "write_template write_xlsform xlsform",
         # psychometrics: reliability and validity
         "psychometrics.stats": "SufficientStats sufficient_stats",
-        "psychometrics.reliability": "cronbach_alpha guttman_lambdas item_analysis split_half AlphaResult "
-                                     "SplitHalfResult",
+        "psychometrics.reliability": "cronbach_alpha guttman_lambdas split_half AlphaResult SplitHalfResult",
+        "psychometrics.items": "item_analysis",
         "psychometrics.adequacy": "bartlett eigenvalues kmo EigenvaluesResult",
         "psychometrics.efa": "efa harman_single_factor parallel_analysis EFAResult ParallelResult HarmanResult",
         "psychometrics.omega": "omega omega_total OmegaResult",
         "psychometrics.cfa": "cfa CFAResult",
+        "psychometrics.cfa_robust": "cfa_robust RobustCFAResult",
+        "psychometrics.cfa_ordinal": "cfa_ordinal OrdinalCFAResult",
+        "psychometrics.polychoric": "polychoric PolychoricResult",
+        "psychometrics.fiml": "cfa_fiml FIMLResult",
+        "psychometrics.invariance": "measurement_invariance multigroup_cfa InvarianceResult MultiGroupFit",
         "psychometrics.construct": "construct_validity fornell_larcker htmt htmt_matrix",
         "psychometrics.measurement": "measurement_report MeasurementReport",
         # service-quality analyses
@@ -54,7 +59,7 @@ _EXPORTS = {
                             "cv_weights derived_importance entropy_weights fuzzy_ahp objective_weights pca_weights "
                             "read_ahp_form read_pairwise_matrix relative_weights sd_weights shapley_weights "
                             "write_ahp_form AHPResult AHPGroupResult AHPHierarchyResult FuzzyAHPResult WeightsResult "
-                            "CombinedWeightsResult",
+                            "CombinedWeightsResult OBJECTIVE_METHODS DERIVED_METHODS",
         "decision.evaluate": "composite_index fuzzy_evaluation grey_relational membership_matrix rank_stability topsis "
                              "CompositeIndexResult FuzzyEvaluationResult GreyRelationalResult RankStabilityResult",
         # reporting

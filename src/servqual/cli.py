@@ -171,8 +171,10 @@ def cmd_ahp(args):
 def cmd_weights(args):
     import pandas as pd
 
-    from servqual.decision.weights import objective_weights
+    from servqual.decision.weights import OBJECTIVE_METHODS, objective_weights
 
+    if args.method not in OBJECTIVE_METHODS:
+        raise CLIError(f"--method {args.method!r} is not a weighting method; choose one of {', '.join(OBJECTIVE_METHODS)}")
     directions = {}
     if args.survey:
         from servqual.survey.io import read_responses
@@ -306,7 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     w = sub.add_parser("weights", help="objective indicator weights: entropy, CRITIC, coefficient of variation, ...")
     _add_data_args(w, dataset=False)
-    w.add_argument("--method", "-m", default="entropy", choices=["entropy", "critic", "cv", "sd", "pca"])
+    w.add_argument("--method", "-m", default="entropy",
+                   help="objective weighting method of the registry (entropy, critic, ...); an unknown name lists them all")
     w.add_argument("--level", choices=["kpis", "items", "dimensions"],
                    help="with --survey: weigh the KPIs (default when present), the items or the dimension scores")
     w.add_argument("--cost", help="comma-separated lower-is-better indicator columns (added to the questionnaire's KPI directions)")

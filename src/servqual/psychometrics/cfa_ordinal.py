@@ -42,7 +42,7 @@ Examples
 >>> from servqual.psychometrics.cfa_ordinal import cfa_ordinal
 >>> x = sq.read_dataset("corp_rep").data
 >>> fit = cfa_ordinal(x, "COMP =~ comp_1 + comp_2 + comp_3\nLIKE =~ like_1 + like_2 + like_3")
->>> fit.n, int(fit.fit_measures["df"])
+>>> fit.n, int(fit.fit_measures()["df"])
 (344, 8)
 """
 
@@ -57,7 +57,7 @@ from scipy import optimize, special, stats
 from servqual._results import ResultMixin
 from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
-from servqual.psychometrics.cfa import parse_model
+from servqual.psychometrics.cfa_ml import parse_model
 from servqual.psychometrics.polychoric import PolychoricResult, polychoric
 
 __all__ = ["ORDINAL_ESTIMATORS", "OrdinalCFAResult", "cfa_ordinal"]
@@ -196,7 +196,8 @@ class OrdinalCFAResult(ResultMixin):
         lavaan's ``parameterEstimates`` + ``standardizedSolution`` columns: ``lhs, op, rhs, est, se, z,
         pvalue, ci_lower, ci_upper, std_lv, std_all``; ops ``=~`` (loadings), ``~~`` (factor and residual
         (co)variances), ``|`` (thresholds).
-    fit_measures : Series
+    measures : Series
+        The fit measures (also returned by :meth:`fit_measures`):
         lavaan's ``fitMeasures`` names (``chisq``, ``chisq.scaled``, ``cfi.scaled``, ``rmsea.scaled``,
         ``srmr``, ``wrmr``, ...).
     test : dict
@@ -210,7 +211,7 @@ class OrdinalCFAResult(ResultMixin):
     """
 
     estimates: pd.DataFrame
-    fit_measures: pd.Series
+    measures: pd.Series
     test: dict
     sample: PolychoricResult
     estimator: str
@@ -219,6 +220,10 @@ class OrdinalCFAResult(ResultMixin):
     factors: list
     converged: bool
     title = "Ordinal CFA"
+
+    def fit_measures(self) -> pd.Series:
+        """The fit measures as a Series name -> value (lavaan ``fitMeasures`` names), as ``CFAResult.fit_measures()``."""
+        return self.measures.copy()
 
     @property
     def loadings(self) -> pd.DataFrame:
@@ -229,7 +234,7 @@ class OrdinalCFAResult(ResultMixin):
         return self.estimates[self.estimates["op"] == "|"].reset_index(drop=True)
 
     def tables(self) -> dict:
-        fm = self.fit_measures
+        fm = self.fit_measures()
         keys = [k for k in ("chisq", "df", "pvalue", "chisq.scaled", "pvalue.scaled", "cfi", "tli", "cfi.scaled",
                             "tli.scaled", "rmsea", "rmsea.scaled", "srmr", "wrmr") if k in fm.index]
         fit = pd.DataFrame({"measure": keys, "value": [fm[k] for k in keys]})

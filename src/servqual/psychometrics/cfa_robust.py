@@ -40,7 +40,7 @@ Examples
 >>> from servqual.psychometrics.cfa_robust import cfa_robust
 >>> hs = sq.read_dataset("holzinger").data
 >>> fit = cfa_robust(hs, "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9", estimator="MLM")
->>> round(float(fit.fit_measures["chisq.scaled"]), 3)   # lavaan: cfa(HS.model, HolzingerSwineford1939, estimator = "MLM")
+>>> round(float(fit.fit_measures()["chisq.scaled"]), 3)   # lavaan: cfa(HS.model, HolzingerSwineford1939, estimator = "MLM")
 80.872
 """
 
@@ -55,7 +55,7 @@ from scipy import optimize, special, stats
 from servqual._results import ResultMixin
 from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
-from servqual.psychometrics.cfa import cfa, parse_model
+from servqual.psychometrics.cfa_ml import cfa_ml, parse_model
 
 __all__ = ["ROBUST_ESTIMATORS", "RobustCFAResult", "cfa_robust", "FactorModel", "factor_model", "vech_index",
            "duplication_matrix"]
@@ -215,7 +215,8 @@ class RobustCFAResult(ResultMixin):
     ----------
     estimates : DataFrame
         ``lhs, op, rhs, est, se, z, pvalue, ci_lower, ci_upper, std_all`` (lavaan's names).
-    fit_measures : Series
+    measures : Series
+        The fit measures (also returned by :meth:`fit_measures`):
         lavaan's ``fitMeasures`` names, including ``chisq.scaled``, ``chisq.scaling.factor``,
         ``cfi.scaled``/``cfi.robust``, ``tli.*``, ``rmsea.scaled``/``rmsea.robust`` with intervals.
     test : dict
@@ -227,15 +228,19 @@ class RobustCFAResult(ResultMixin):
     """
 
     estimates: pd.DataFrame
-    fit_measures: pd.Series
+    measures: pd.Series
     test: dict
     ml: object
     estimator: str
     n: int
     title = "CFA by robust ML"
 
+    def fit_measures(self) -> pd.Series:
+        """The fit measures as a Series name -> value (lavaan ``fitMeasures`` names), as ``CFAResult.fit_measures()``."""
+        return self.measures.copy()
+
     def tables(self) -> dict:
-        fm = self.fit_measures
+        fm = self.fit_measures()
         keys = [k for k in ("chisq", "df", "pvalue", "chisq.scaled", "pvalue.scaled", "chisq.scaling.factor",
                             "cfi.robust", "tli.robust", "rmsea.robust", "srmr") if k in fm.index]
         fit = pd.DataFrame({"measure": keys, "value": [fm[k] for k in keys]})
@@ -275,7 +280,7 @@ def cfa_robust(data, model, *, estimator: str = "MLR") -> RobustCFAResult:
     >>> import servqual as sq
     >>> hs = sq.read_dataset("holzinger").data
     >>> fit = cfa_robust(hs, {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]}, estimator="MLR")
-    >>> fit.estimator, int(fit.fit_measures["df"])
+    >>> fit.estimator, int(fit.fit_measures()["df"])
     ('MLR', 8)
     """
     est = str(estimator).upper()
@@ -284,7 +289,7 @@ def cfa_robust(data, model, *, estimator: str = "MLR") -> RobustCFAResult:
     se_kind, test_kind = ROBUST_ESTIMATORS[est]
     spec = parse_model(model)
     df = as_frame(data)
-    ml = cfa(df, spec)
+    ml = cfa_ml(df, spec)
     mod = factor_model(ml, spec)
     y = df[mod.items].apply(pd.to_numeric, errors="coerce").dropna().to_numpy(float)
     n, p = y.shape

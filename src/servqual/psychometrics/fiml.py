@@ -44,7 +44,7 @@ from scipy import optimize, special, stats
 from servqual._results import ResultMixin
 from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError, ServqualWarning
-from servqual.psychometrics.cfa import cfa, parse_model
+from servqual.psychometrics.cfa_ml import cfa_ml, parse_model
 from servqual.psychometrics.cfa_robust import FactorModel, factor_model
 
 __all__ = ["MissingPatterns", "missing_patterns", "saturated_em", "FIMLResult", "cfa_fiml"]
@@ -166,7 +166,8 @@ class FIMLResult(ResultMixin):
     ----------
     estimates : DataFrame
         ``lhs, op, rhs, est, se, z, pvalue, ci_lower, ci_upper`` (intercepts as ``op = "~1"``).
-    fit_measures : Series
+    measures : Series
+        The fit measures (also returned by :meth:`fit_measures`):
         lavaan's names: ``logl``, ``unrestricted.logl``, ``chisq``, ``df``, ``cfi``, ``tli``, ``rmsea`` with its
         interval, ``srmr``, ``aic``, ``bic`` ...
     patterns : MissingPatterns
@@ -179,7 +180,7 @@ class FIMLResult(ResultMixin):
     """
 
     estimates: pd.DataFrame
-    fit_measures: pd.Series
+    measures: pd.Series
     patterns: MissingPatterns
     h1_mean: pd.Series
     h1_cov: pd.DataFrame
@@ -187,6 +188,10 @@ class FIMLResult(ResultMixin):
     converged: bool
     empty_cases: list
     title = "CFA by full-information ML"
+
+    def fit_measures(self) -> pd.Series:
+        """The fit measures as a Series name -> value (lavaan ``fitMeasures`` names), as ``CFAResult.fit_measures()``."""
+        return self.measures.copy()
 
     @property
     def n_patterns(self) -> int:
@@ -197,7 +202,7 @@ class FIMLResult(ResultMixin):
         return self.patterns.coverage
 
     def tables(self) -> dict:
-        fm = self.fit_measures
+        fm = self.fit_measures()
         keys = [k for k in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "logl", "aic", "bic") if k in fm.index]
         return {"Estimates": self.estimates, "Fit": pd.DataFrame({"measure": keys, "value": [fm[k] for k in keys]})}
 
@@ -256,7 +261,7 @@ def cfa_fiml(data, model, *, max_iter: int = 2000) -> FIMLResult:
     >>> import servqual as sq
     >>> cr = sq.read_dataset("corp_rep").data
     >>> fit = cfa_fiml(cr, {"CUSL": ["cusl_1", "cusl_2", "cusl_3"]})
-    >>> int(fit.fit_measures["df"]), fit.n
+    >>> int(fit.fit_measures()["df"]), fit.n
     (0, 344)
     """
     spec = parse_model(model)
@@ -276,7 +281,7 @@ def cfa_fiml(data, model, *, max_iter: int = 2000) -> FIMLResult:
     pats = missing_patterns(x, items)
     n, p = x.shape
     complete = x[~np.isnan(x).any(axis=1)]
-    start = cfa(pd.DataFrame(complete, columns=items), spec) if complete.shape[0] > p else cfa(
+    start = cfa_ml(pd.DataFrame(complete, columns=items), spec) if complete.shape[0] > p else cfa_ml(
         pd.DataFrame(x, columns=items).fillna(pd.DataFrame(x, columns=items).mean()), spec)
     mod = factor_model(start, spec)
     k = len(mod.params)

@@ -52,7 +52,7 @@ from scipy import optimize, special, stats
 from servqual._results import ResultMixin
 from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
-from servqual.psychometrics.cfa import parse_model
+from servqual.psychometrics.cfa_ml import parse_model
 from servqual.psychometrics.cfa_robust import duplication_matrix, vech_index
 
 __all__ = ["LEVELS", "MultiGroupFit", "InvarianceResult", "multigroup_cfa", "measurement_invariance"]
@@ -240,7 +240,8 @@ class MultiGroupFit(ResultMixin):
     estimates : DataFrame
         ``lhs, op, rhs, group, group_label, est, se, z, pvalue`` (one row per group and parameter; shared
         parameters repeat their value in every group).
-    fit_measures : Series
+    measures : Series
+        The fit measures (also returned by :meth:`fit_measures`):
         lavaan's names: ``chisq``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea`` (with interval), ``srmr``,
         ``aic``, ``bic``, ``logl`` ...
     groups : list
@@ -250,15 +251,19 @@ class MultiGroupFit(ResultMixin):
 
     level: str
     estimates: pd.DataFrame
-    fit_measures: pd.Series
+    measures: pd.Series
     groups: list
     n: dict
     converged: bool
     title = "Multi-group CFA"
 
+    def fit_measures(self) -> pd.Series:
+        """The fit measures as a Series name -> value (lavaan ``fitMeasures`` names), as ``CFAResult.fit_measures()``."""
+        return self.measures.copy()
+
     def tables(self) -> dict:
-        keys = [k for k in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic") if k in self.fit_measures]
-        return {"Fit": pd.DataFrame({"measure": keys, "value": [self.fit_measures[k] for k in keys]}),
+        keys = [k for k in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic") if k in self.fit_measures()]
+        return {"Fit": pd.DataFrame({"measure": keys, "value": [self.fit_measures()[k] for k in keys]}),
                 "Estimates": self.estimates}
 
 
@@ -464,12 +469,12 @@ def measurement_invariance(data, model, group: str, *, levels=tuple(LEVELS), gro
     """
     fits = {lv: multigroup_cfa(data, model, group, lv, groups=groups) for lv in levels}
     keys = ["chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic"]
-    table = pd.DataFrame([{"level": lv, **{k: float(f.fit_measures[k]) for k in keys}} for lv, f in fits.items()])
+    table = pd.DataFrame([{"level": lv, **{k: float(f.fit_measures()[k]) for k in keys}} for lv, f in fits.items()])
     table["df"] = table["df"].astype(int)
     rows = []
     names = list(fits)
     for a, b in zip(names, names[1:]):
-        fa, fb = fits[a].fit_measures, fits[b].fit_measures
+        fa, fb = fits[a].fit_measures(), fits[b].fit_measures()
         dchi, ddf = fb["chisq"] - fa["chisq"], int(fb["df"] - fa["df"])
         n, G = fb["ntotal"], len(fits[b].groups)
         rows.append({"from": a, "to": b, "chisq_diff": dchi, "df_diff": ddf,
