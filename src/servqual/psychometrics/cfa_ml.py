@@ -33,7 +33,8 @@ from servqual._text import T, check_lang
 from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
 from servqual.psychometrics._kernels import cholesky_inverse, solve_pd
 from servqual.psychometrics.cutoffs import INDEX_ACCEPTABLE, RMSEA_ACCEPTABLE, dot, author_year
-from servqual.psychometrics.stats import check_items, noncentrality_for_cdf, stats_from
+from servqual.psychometrics.fit_indices import rmsea_interval
+from servqual.psychometrics.stats import check_items, stats_from
 from servqual.thresholds import THRESHOLDS
 
 __all__ = ["cfa_ml", "CFAResult", "parse_model"]
@@ -483,27 +484,6 @@ def _std_jacobian(x, spec):
 # ---------------------------------------------------------------------------------------------
 # fit measures
 # ---------------------------------------------------------------------------------------------
-def _rmsea_ci(chi2, df, n, level=0.90):
-    """lavaan's RMSEA interval: noncentrality parameters at which pchisq(chi2; df, ncp) = 0.95 and 0.05."""
-    if df < 1:
-        return np.nan, np.nan
-    hi_p, lo_p = 1 - (1 - level) / 2, (1 - level) / 2
-
-    def cdf(ncp):
-        return special.chdtr(df, chi2) if ncp <= 0 else special.chndtr(chi2, df, ncp)
-
-    if cdf(0.0) < hi_p:
-        low = 0.0
-    else:
-        low = np.sqrt(noncentrality_for_cdf(chi2, df, hi_p, chi2) / (n * df))
-    top = max(n, 4 * chi2)
-    if cdf(top) > lo_p or cdf(0.0) < lo_p:
-        high = 0.0
-    else:
-        high = np.sqrt(noncentrality_for_cdf(chi2, df, lo_p, top) / (n * df))
-    return low, high
-
-
 def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations, logdet_s, prec):
     """lavaan's fit measures; ``logdet_s`` = log|S| and ``prec`` = Sigma^-1 as the estimation left them."""
     p = len(spec.items)
@@ -524,7 +504,7 @@ def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations, logdet_s, prec
     ifi = (chi2_b - chi2) / (chi2_b - df) if chi2_b != df else np.nan
     pnfi = df / df_b * nfi if df_b > 0 else np.nan
     rmsea = np.sqrt(max((chi2 - df) / (df * n), 0.0)) if df > 0 else np.nan
-    lo, hi = _rmsea_ci(chi2, df, n)
+    lo, hi = rmsea_interval(chi2, df, n)
     rmsea_pval = float(1.0 - special.chndtr(chi2, df, n * df * 0.05**2)) if df > 0 else np.nan
     # residual-based indices (lower triangle including the diagonal; Bentler's SRMR)
     li, lj = np.tril_indices(p)

@@ -58,6 +58,7 @@ from servqual._results import ResultMixin
 from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics.cfa_ml import parse_model
+from servqual.psychometrics.fit_indices import incremental, rmsea, rmsea_interval, rmsea_pvalues, scaled_shifted
 from servqual.psychometrics.polychoric import PolychoricResult, polychoric
 
 __all__ = ["ORDINAL_ESTIMATORS", "OrdinalCFAResult", "cfa_ordinal"]
@@ -152,38 +153,6 @@ def _jacobian(lam, psi, mod: _Model, ri, ci) -> np.ndarray:
 def _start(mod: _Model) -> np.ndarray:
     """Start values: every free loading 1, factor variances 0.5, covariances 0."""
     return np.array([1.0] * mod.n_lam + [0.5 if f == g else 0.0 for f, g in mod.psi_index])
-
-
-def _rmsea(t, df, n):
-    return float(np.sqrt(max((t - df) / (df * (n - 1)), 0.0))) if df > 0 else np.nan
-
-
-def _rmsea_interval(t, df, n, level=0.90):
-    """lavaan's RMSEA interval: the noncentralities at which P(chi2_df(ncp) <= t) = 0.95 and 0.05."""
-    if df < 1:
-        return np.nan, np.nan
-
-    def ncp_for(prob):
-        f = lambda lam: stats.ncx2.cdf(t, df, lam) - prob if lam > 0 else stats.chi2.cdf(t, df) - prob
-        if f(0.0) < 0:
-            return 0.0
-        hi = max(t, 1.0)
-        while f(hi) > 0:
-            hi *= 2
-        return optimize.brentq(f, 0.0, hi, xtol=1e-12)
-
-    lo = ncp_for(1 - (1 - level) / 2)
-    up = ncp_for((1 - level) / 2)
-    return float(np.sqrt(lo / (df * (n - 1)))), float(np.sqrt(up / (df * (n - 1))))
-
-
-def _scaled_shifted(t, df, ug):
-    tr1 = float(np.trace(ug))
-    tr2 = float(np.sum(ug * ug.T))
-    a = np.sqrt(df / tr2)
-    b = df - a * tr1
-    return {"stat": a * t + b, "scaling.factor": 1.0 / a, "shift.parameter": b, "trace.UGamma": tr1,
-            "trace.UGamma2": tr2}
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -332,17 +301,17 @@ def cfa_ordinal(data, model, *, estimator: str = "WLSMV", max_iter: int = 500) -
     fm.update({"baseline.chisq": t_base, "baseline.df": df_base, "baseline.pvalue": float(stats.chi2.sf(t_base, df_base))})
     nel = n_th + len(rho)
     nn = n - 1  # lavaan's N for the categorical fit indices
-    fm.update(_incremental(t, dof, t_base, df_base, ""))
+    fm.update(incremental(t, dof, t_base, df_base))
     fm.update(_rmsea_family(t, dof, nn, ""))
     if test_kind == "scaled.shifted":
-        ss = _scaled_shifted(t, dof, ug)
-        ssb = _scaled_shifted(t_base, df_base, np.diag(w_c) @ g_cc)
-        test["scaled.shifted"] = {**ss, "df": dof, "pvalue": float(stats.chi2.sf(ss["stat"], dof))}
+        ss = scaled_shifted(t, dof, ug)
+        ssb = scaled_shifted(t_base, df_base, np.diag(w_c) @ g_cc)
+        test["scaled.shifted"] = {**{k: v for k, v in ss.items() if k != "a"}, "df": dof, "pvalue": float(stats.chi2.sf(ss["stat"], dof))}
         fm.update({"chisq.scaled": ss["stat"], "df.scaled": dof, "pvalue.scaled": test["scaled.shifted"]["pvalue"],
                    "chisq.scaling.factor": ss["scaling.factor"], "baseline.chisq.scaled": ssb["stat"],
                    "baseline.df.scaled": df_base, "baseline.pvalue.scaled": float(stats.chi2.sf(ssb["stat"], df_base)),
                    "baseline.chisq.scaling.factor": ssb["scaling.factor"]})
-        fm.update(_incremental(ss["stat"], dof, ssb["stat"], df_base, ".scaled"))
+        fm.update({k + ".scaled": v for k, v in incremental(ss["stat"], dof, ssb["stat"], df_base).items()})
         fm.update(_rmsea_family(ss["stat"], dof, nn, ".scaled"))
     e = np.zeros((p, p))
     e[ri, ci] = rho - sig
@@ -362,41 +331,6 @@ def cfa_ordinal(data, model, *, estimator: str = "WLSMV", max_iter: int = 500) -
     estimates = _estimates(mod, lam, psi, x, se, sample, gamma[:n_th, :n_th] * n / (n - 1), n)
     return OrdinalCFAResult(estimates, pd.Series(fm, dtype=float), test, sample, est, n, mod.items, mod.factors,
                             bool(sol.success))
-
-
-def _incremental(t, df, tb, dfb, suffix: str) -> dict:
-    """CFI, TLI (= NNFI), RNI, NFI, RFI, IFI and PNFI of a test ``t`` against the baseline ``tb``."""
-    nfi = (tb - t) / tb
-    out = {"cfi": _cfi(t, df, tb, dfb), "tli": _tli(t, df, tb, dfb), "rni": 1.0 - (t - df) / (tb - dfb),
-           "nfi": nfi, "rfi": (tb / dfb - t / df) / (tb / dfb) if df > 0 else np.nan,
-           "ifi": (tb - t) / (tb - df), "pnfi": df / dfb * nfi}
-    out["nnfi"] = out["tli"]
-    return {k + suffix: float(v) for k, v in out.items()}
-
-
-def _rmsea_family(t, df, nn, suffix: str) -> dict:
-    """RMSEA, its 90 % interval and the close / not-close fit p-values (H0 0.05 and 0.08), ``nn`` = lavaan's N."""
-    lo, up = _rmsea_interval(t, df, nn + 1)
-    out = {"rmsea": _rmsea(t, df, nn + 1), "rmsea.ci.lower": lo, "rmsea.ci.upper": up}
-    if df > 0:
-        out["rmsea.pvalue"] = float(stats.ncx2.sf(t, df, nn * df * 0.05 ** 2))
-        out["rmsea.notclose.pvalue"] = float(stats.ncx2.cdf(t, df, nn * df * 0.08 ** 2))
-    if suffix:
-        return {k.replace("rmsea.ci.lower", "rmsea.ci.lower" + suffix).replace("rmsea.ci.upper", "rmsea.ci.upper" + suffix)
-                if k.startswith("rmsea.ci") else (k + suffix if k == "rmsea" else k.replace("pvalue", "pvalue" + suffix)):
-                v for k, v in out.items()}
-    out.update({"rmsea.ci.level": 0.90, "rmsea.close.h0": 0.05, "rmsea.notclose.h0": 0.08})
-    return out
-
-
-def _cfi(t, df, tb, dfb):
-    num = max(t - df, 0.0)
-    den = max(tb - dfb, t - df, 0.0)
-    return 1.0 - num / den if den > 0 else 1.0
-
-
-def _tli(t, df, tb, dfb):
-    return float((tb / dfb - t / df) / (tb / dfb - 1.0)) if df > 0 else 1.0
 
 
 def _estimates(mod: _Model, lam, psi, x, se, sample, g_tt, n) -> pd.DataFrame:
@@ -428,3 +362,14 @@ def _estimates(mod: _Model, lam, psi, x, se, sample, g_tt, n) -> pd.DataFrame:
     for ((item, tname), v), s in zip(sample.thresholds.items(), th_se):
         add(item, "|", tname, float(v), float(s), float(v))
     return pd.DataFrame(rows)
+
+
+def _rmsea_family(t, df, nn, suffix: str) -> dict:
+    """RMSEA, its interval and the close / not-close p-values on lavaan's categorical N (``nn`` = N - 1)."""
+    lo, up = rmsea_interval(t, df, nn)
+    close, notclose = rmsea_pvalues(t, df, nn)
+    names = {"rmsea": rmsea(t, df, nn), "rmsea.ci.lower": lo, "rmsea.ci.upper": up, "rmsea.pvalue": close,
+             "rmsea.notclose.pvalue": notclose}
+    if not suffix:
+        return {**names, "rmsea.ci.level": 0.90, "rmsea.close.h0": 0.05, "rmsea.notclose.h0": 0.08}
+    return {k + suffix: v for k, v in names.items()}

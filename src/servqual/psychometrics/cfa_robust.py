@@ -50,12 +50,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special, stats
 
 from servqual._results import ResultMixin
 from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics.cfa_ml import cfa_ml, parse_model
+from servqual.psychometrics.fit_indices import incremental, rmsea, rmsea_interval, rmsea_pvalues, scaled_shifted
 
 __all__ = ["ROBUST_ESTIMATORS", "RobustCFAResult", "cfa_robust", "FactorModel", "factor_model", "vech_index",
            "duplication_matrix"]
@@ -170,41 +171,6 @@ def factor_model(ml, model: dict) -> FactorModel:
             if not r.fixed:
                 params.append(("psi", f, g))
     return FactorModel(items, factors, params, lam, psi, theta)
-
-
-def _rmsea(t, df, n, c=1.0):
-    return float(np.sqrt(max((t / n) / df - c / n, 0.0))) if df > 0 else np.nan
-
-
-def _rmsea_interval(t, df, n, c=1.0, level=0.90):
-    """lavaan's RMSEA interval (``lav_fit_rmsea_ci``); ``c`` = the robust correction."""
-    if df < 1:
-        return np.nan, np.nan
-
-    def f(lam, prob):
-        return (stats.ncx2.cdf(t, df, lam) if lam > 0 else stats.chi2.cdf(t, df)) - prob
-
-    hi_p, lo_p = 1 - (1 - level) / 2, (1 - level) / 2
-    lower = 0.0 if f(0.0, hi_p) < 0 else optimize.brentq(f, 0.0, t, args=(hi_p,), xtol=1e-12)
-    top = max(n, 4 * t)
-    upper = 0.0 if (f(top, lo_p) > 0 or f(0.0, lo_p) < 0) else optimize.brentq(f, 0.0, top, args=(lo_p,), xtol=1e-12)
-    return float(np.sqrt(c * lower / (n * df))), float(np.sqrt(c * upper / (n * df)))
-
-
-def _rmsea_pvalues(t, df, n, c=1.0):
-    if df < 1:
-        return np.nan, np.nan
-    return (float(stats.ncx2.sf(t, df, n * df / c * 0.05 ** 2)), float(stats.ncx2.cdf(t, df, n * df / c * 0.08 ** 2)))
-
-
-def _incremental(t, df, tb, dfb) -> dict:
-    nfi = (tb - t) / tb
-    cfi_den = max(tb - dfb, t - df, 0.0)
-    return {"cfi": 1.0 - max(t - df, 0.0) / cfi_den if cfi_den > 0 else 1.0,
-            "tli": (tb / dfb - t / df) / (tb / dfb - 1.0) if df > 0 else 1.0,
-            "nnfi": (tb / dfb - t / df) / (tb / dfb - 1.0) if df > 0 else 1.0,
-            "rfi": (tb / dfb - t / df) / (tb / dfb) if df > 0 else np.nan, "nfi": nfi,
-            "pnfi": df / dfb * nfi, "ifi": (tb - t) / (tb - df), "rni": 1.0 - (t - df) / (tb - dfb)}
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -337,9 +303,9 @@ def cfa_robust(data, model, *, estimator: str = "MLR") -> RobustCFAResult:
         test[test_kind] = {"stat": ts, "df": dof, "scaling.factor": c, "trace.UGamma": float(np.trace(ug))}
         c_rob, cb_rob = c, cb
     elif test_kind == "scaled.shifted":
-        ts, a, b_ = _shifted(t, dof, ug)
-        tbs, ab, bb = _shifted(tb, dfb, ug_b)
-        c, cb = 1 / a, 1 / ab
+        ss, ssb = scaled_shifted(t, dof, ug), scaled_shifted(tb, dfb, ug_b)
+        ts, b_, tbs, bb = ss["stat"], ss["shift.parameter"], ssb["stat"], ssb["shift.parameter"]
+        c, cb = ss["scaling.factor"], ssb["scaling.factor"]
         test[test_kind] = {"stat": ts, "df": dof, "scaling.factor": c, "shift.parameter": b_,
                            "trace.UGamma": float(np.trace(ug)), "trace.UGamma2": float(np.sum(ug * ug.T))}
         c_rob, cb_rob = c * (dof - b_) / dof, cb * (dfb - bb) / dfb
@@ -357,28 +323,28 @@ def cfa_robust(data, model, *, estimator: str = "MLR") -> RobustCFAResult:
                                             ("srmr", "srmr"), ("logl", "loglik"),
                                             ("unrestricted.logl", "unrestricted_loglik"), ("aic", "aic"),
                                             ("bic", "bic"), ("bic2", "bic2"))}
-    fm.update(_incremental(t, dof, tb, dfb))
+    fm.update(incremental(t, dof, tb, dfb))
     fm.update({"chisq.scaled": ts, "df.scaled": dof, "pvalue.scaled": test[test_kind]["pvalue"],
                "chisq.scaling.factor": c, "baseline.chisq.scaled": tbs, "baseline.df.scaled": dfb,
                "baseline.pvalue.scaled": float(stats.chi2.sf(tbs, dfb)), "baseline.chisq.scaling.factor": cb})
-    fm.update({k + ".scaled": v_ for k, v_ in _incremental(ts, dof, tbs, dfb).items()})
+    fm.update({k + ".scaled": v_ for k, v_ in incremental(ts, dof, tbs, dfb).items()})
     # robust CFI / TLI (Brosseau-Liard & Savalei 2014): T - c df against Tb - cb dfb
     rob_num = max(t - c_rob * dof, 0.0)
     rob_den = max(tb - cb_rob * dfb, t - c_rob * dof, 0.0)
     fm["cfi.robust"] = 1.0 - rob_num / rob_den if rob_den > 0 else 1.0
     fm["rni.robust"] = 1.0 - (t - c_rob * dof) / (tb - cb_rob * dfb)
     fm["tli.robust"] = fm["nnfi.robust"] = 1.0 - ((t - c_rob * dof) * dfb) / ((tb - cb_rob * dfb) * dof)
-    fm["rmsea"] = _rmsea(t, dof, n)
-    fm["rmsea.ci.lower"], fm["rmsea.ci.upper"] = _rmsea_interval(t, dof, n)
-    fm["rmsea.pvalue"], fm["rmsea.notclose.pvalue"] = _rmsea_pvalues(t, dof, n)
+    fm["rmsea"] = rmsea(t, dof, n)
+    fm["rmsea.ci.lower"], fm["rmsea.ci.upper"] = rmsea_interval(t, dof, n)
+    fm["rmsea.pvalue"], fm["rmsea.notclose.pvalue"] = rmsea_pvalues(t, dof, n)
     # lavaan's scaled RMSEA: the scaled-shifted statistic on df, else the unscaled one on tr(U Gamma)
     xx2, df2 = (ts, dof) if test_kind == "scaled.shifted" else (t, c * dof)
-    fm["rmsea.scaled"] = _rmsea(xx2, df2, n)
-    fm["rmsea.ci.lower.scaled"], fm["rmsea.ci.upper.scaled"] = _rmsea_interval(xx2, df2, n)
-    fm["rmsea.pvalue.scaled"], fm["rmsea.notclose.pvalue.scaled"] = _rmsea_pvalues(xx2, df2, n)
-    fm["rmsea.robust"] = _rmsea(t, dof, n, c_rob)
-    fm["rmsea.ci.lower.robust"], fm["rmsea.ci.upper.robust"] = _rmsea_interval(ts, dof, n, c)
-    fm["rmsea.pvalue.robust"], fm["rmsea.notclose.pvalue.robust"] = _rmsea_pvalues(ts, dof, n, c)
+    fm["rmsea.scaled"] = rmsea(xx2, df2, n)
+    fm["rmsea.ci.lower.scaled"], fm["rmsea.ci.upper.scaled"] = rmsea_interval(xx2, df2, n)
+    fm["rmsea.pvalue.scaled"], fm["rmsea.notclose.pvalue.scaled"] = rmsea_pvalues(xx2, df2, n)
+    fm["rmsea.robust"] = rmsea(t, dof, n, c_rob)
+    fm["rmsea.ci.lower.robust"], fm["rmsea.ci.upper.robust"] = rmsea_interval(ts, dof, n, c)
+    fm["rmsea.pvalue.robust"], fm["rmsea.notclose.pvalue.robust"] = rmsea_pvalues(ts, dof, n, c)
     fm.update({"rmsea.ci.level": 0.90, "rmsea.close.h0": 0.05, "rmsea.notclose.h0": 0.08, "ntotal": n})
     for k in ("rmr", "crmr", "gfi", "agfi", "pgfi", "mfi", "ecvi"):
         fm[k] = float(fmv[k])
@@ -397,13 +363,6 @@ def cfa_robust(data, model, *, estimator: str = "MLR") -> RobustCFAResult:
         fm["scaling.factor.h0"] = tr_h0 / len(x)
     estimates = _estimates(ml, mod, x, se)
     return RobustCFAResult(estimates, pd.Series(fm, dtype=float), test, ml, est, n)
-
-
-def _shifted(t, df, ug):
-    tr1, tr2 = float(np.trace(ug)), float(np.sum(ug * ug.T))
-    a = np.sqrt(df / tr2)
-    b = df - a * tr1
-    return a * t + b, a, b
 
 
 def _gradient(mod: FactorModel, x, s, p):

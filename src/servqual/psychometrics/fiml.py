@@ -46,6 +46,7 @@ from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.psychometrics.cfa_ml import cfa_ml, parse_model
 from servqual.psychometrics.cfa_robust import FactorModel, factor_model
+from servqual.psychometrics.fit_indices import incremental, rmsea, rmsea_interval, rmsea_pvalues
 
 __all__ = ["MissingPatterns", "missing_patterns", "saturated_em", "FIMLResult", "cfa_fiml"]
 
@@ -327,19 +328,12 @@ def _fit(t, df, tb, dfb, n, ll0, ll1, npar, mu1, s1, nu, sigma) -> dict:
           "baseline.chisq": tb, "baseline.df": dfb, "baseline.pvalue": float(stats.chi2.sf(tb, dfb)),
           "logl": ll0, "unrestricted.logl": ll1, "aic": -2 * ll0 + 2 * npar, "bic": -2 * ll0 + npar * np.log(n),
           "bic2": -2 * ll0 + npar * np.log((n + 2) / 24)}
-    nfi = (tb - t) / tb
-    den = max(tb - dfb, t - df, 0.0)
-    fm.update({"cfi": 1 - max(t - df, 0.0) / den if den > 0 else 1.0,
-               "tli": (tb / dfb - t / df) / (tb / dfb - 1) if df > 0 else 1.0, "nfi": nfi,
-               "rfi": (tb / dfb - t / df) / (tb / dfb) if df > 0 else np.nan, "pnfi": df / dfb * nfi,
-               "ifi": (tb - t) / (tb - df), "rni": 1 - (t - df) / (tb - dfb)})
-    fm["nnfi"] = fm["tli"]
+    fm.update(incremental(t, df, tb, dfb))
     if df > 0:
-        fm["rmsea"] = float(np.sqrt(max((t / n) / df - 1 / n, 0.0)))
-        lo, up = _rmsea_ci(t, df, n)
-        fm.update({"rmsea.ci.lower": lo, "rmsea.ci.upper": up, "rmsea.ci.level": 0.90,
-                   "rmsea.pvalue": float(stats.ncx2.sf(t, df, n * df * 0.05 ** 2)), "rmsea.close.h0": 0.05,
-                   "rmsea.notclose.pvalue": float(stats.ncx2.cdf(t, df, n * df * 0.08 ** 2)),
+        lo, up = rmsea_interval(t, df, n)
+        close, notclose = rmsea_pvalues(t, df, n)
+        fm.update({"rmsea": rmsea(t, df, n), "rmsea.ci.lower": lo, "rmsea.ci.upper": up, "rmsea.ci.level": 0.90,
+                   "rmsea.pvalue": close, "rmsea.close.h0": 0.05, "rmsea.notclose.pvalue": notclose,
                    "rmsea.notclose.h0": 0.08})
     p = len(mu1)
     # Bentler's SRMR: residuals scaled by the (EM) observed standard deviations; CRMR and Mplus' SRMR use
@@ -371,17 +365,6 @@ def _fit(t, df, tb, dfb, n, ll0, ll1, npar, mu1, s1, nu, sigma) -> dict:
     fm["rmr"] = float(np.sqrt((np.sum(raw[il] ** 2) + np.sum((mu1 - nu) ** 2)) / (pstar + p)))
     fm["rmr_nomean"] = float(np.sqrt(np.sum(raw[il] ** 2) / pstar))
     return fm
-
-
-def _rmsea_ci(t, df, n, level=0.90):
-    def f(lam, prob):
-        return (stats.ncx2.cdf(t, df, lam) if lam > 0 else stats.chi2.cdf(t, df)) - prob
-
-    hi_p, lo_p = 1 - (1 - level) / 2, (1 - level) / 2
-    lower = 0.0 if f(0.0, hi_p) < 0 else optimize.brentq(f, 0.0, t, args=(hi_p,), xtol=1e-12)
-    top = max(n, 4 * t)
-    upper = 0.0 if (f(top, lo_p) > 0 or f(0.0, lo_p) < 0) else optimize.brentq(f, 0.0, top, args=(lo_p,), xtol=1e-12)
-    return float(np.sqrt(lower / (n * df))), float(np.sqrt(upper / (n * df)))
 
 
 def _estimates(mod: FactorModel, xs, nu, se, k, items) -> pd.DataFrame:

@@ -54,6 +54,7 @@ from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics.cfa_ml import parse_model
 from servqual.psychometrics.cfa_robust import duplication_matrix, vech_index
+from servqual.psychometrics.fit_indices import incremental, rmsea, rmsea_interval
 
 __all__ = ["LEVELS", "MultiGroupFit", "InvarianceResult", "multigroup_cfa", "measurement_invariance"]
 
@@ -334,13 +335,7 @@ def _fit_measures(t, df, stats_g, n_total, lay, v, G) -> dict:
     fm = {"npar": lay.n_par, "chisq": t, "df": df, "pvalue": float(stats.chi2.sf(t, df)),
           "baseline.chisq": tb, "baseline.df": dfb, "baseline.pvalue": float(stats.chi2.sf(tb, dfb)),
           "ntotal": n_total}
-    den = max(tb - dfb, t - df, 0.0)
-    nfi = (tb - t) / tb
-    fm.update({"cfi": 1 - max(t - df, 0.0) / den if den > 0 else 1.0,
-               "tli": (tb / dfb - t / df) / (tb / dfb - 1) if df > 0 else 1.0, "nfi": nfi,
-               "rfi": (tb / dfb - t / df) / (tb / dfb), "pnfi": df / dfb * nfi, "ifi": (tb - t) / (tb - df),
-               "rni": 1 - (t - df) / (tb - dfb)})
-    fm["nnfi"] = fm["tli"]
+    fm.update(incremental(t, df, tb, dfb))
     logl, logl1, sse_list = 0.0, 0.0, []
     for g, (n_g, ybar, s) in enumerate(stats_g):
         lam, theta, psi, nu, alpha = lay.matrices(v, g)
@@ -362,22 +357,10 @@ def _fit_measures(t, df, stats_g, n_total, lay, v, G) -> dict:
     pstar = p * (p + 1) / 2
     fm["srmr"] = float(sum(n_g / n_total * np.sqrt((a + b) / (pstar + p)) for n_g, a, b in sse_list))
     fm["srmr_bentler_nomean"] = float(sum(n_g / n_total * np.sqrt(a / pstar) for n_g, a, _ in sse_list))
-    fm["rmsea"] = float(np.sqrt(max((t / n_total) / df - 1 / n_total, 0.0)) * np.sqrt(G)) if df > 0 else 0.0
-    lo, up = _rmsea_ci(t, df, n_total)
-    fm["rmsea.ci.lower"], fm["rmsea.ci.upper"] = lo * np.sqrt(G), up * np.sqrt(G)
+    fm["rmsea"] = rmsea(t, df, n_total, groups=G)
+    fm["rmsea.ci.lower"], fm["rmsea.ci.upper"] = rmsea_interval(t, df, n_total, groups=G)
     fm["mfi"] = float(np.exp(-0.5 * (t - df) / n_total))
     return fm
-
-
-def _rmsea_ci(t, df, n, level=0.90):
-    def f(lam, prob):
-        return (stats.ncx2.cdf(t, df, lam) if lam > 0 else stats.chi2.cdf(t, df)) - prob
-
-    hi_p, lo_p = 1 - (1 - level) / 2, (1 - level) / 2
-    lower = 0.0 if f(0.0, hi_p) < 0 else optimize.brentq(f, 0.0, t, args=(hi_p,), xtol=1e-12)
-    top = max(n, 4 * t)
-    upper = 0.0 if (f(top, lo_p) > 0 or f(0.0, lo_p) < 0) else optimize.brentq(f, 0.0, top, args=(lo_p,), xtol=1e-12)
-    return float(np.sqrt(lower / (n * df))), float(np.sqrt(upper / (n * df)))
 
 
 def _estimates(lay: _Layout, v, se, levels) -> pd.DataFrame:

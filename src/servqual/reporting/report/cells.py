@@ -29,6 +29,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from servqual._safeio import neutralise_cell
 from servqual._text import Text
 from servqual.exceptions import ReportError
 from servqual.reporting.report.texts import WORDS
@@ -39,7 +40,6 @@ __all__ = ["PreparedTable", "prepare_table", "display_value", "neutralise_cell",
 NUMERIC_KINDS = ("int", "float", "p")
 #: Characters XML 1.0 forbids (control characters other than tab, LF and CR).
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_TRIGGERS = ("=", "+", "-", "@")
 _P_COLUMNS = {"p", "pval", "p_value", "pvalue", "p_adj", "pval_adj", "p_adjusted"}
 
 
@@ -215,37 +215,3 @@ def display_value(v, kind: str, decimals: int, lang: str) -> str:
     return str(v)
 
 
-def neutralise_cell(value):
-    """Make a text cell safe for spreadsheets (no formula injection); other values are returned unchanged.
-
-    A string whose first character is ``=``, ``+``, ``-`` or ``@`` (also after leading whitespace), or
-    that starts with a tab or carriage return, gets a leading single quote, as recommended by OWASP
-    ("CSV Injection"). Numbers, including negative numbers, are not strings and are left alone.
-    Characters that XML forbids (control characters other than tab, LF and CR) are removed.
-
-    Parameters
-    ----------
-    value : object
-
-    Returns
-    -------
-    object
-        ``value`` itself unless it is a str; the safe str otherwise.
-
-    References
-    ----------
-    OWASP Foundation. CSV Injection. https://owasp.org/www-community/attacks/CSV_Injection
-
-    Examples
-    --------
-    >>> neutralise_cell("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> neutralise_cell(" -2+3"), neutralise_cell(-2), neutralise_cell("a-b")
-    ("' -2+3", -2, 'a-b')
-    """
-    if not isinstance(value, str):
-        return value
-    s = ILLEGAL_XML.sub("", value)
-    if s[:1] in ("\t", "\r") or s.lstrip()[:1] in _FORMULA_TRIGGERS:
-        return "'" + s
-    return s
