@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -593,12 +594,29 @@ class CFAResult(ResultMixin):
     vcov_: np.ndarray = field(default=None, repr=False)
     item_names_: tuple = field(default=(), repr=False)
     param_names_: tuple = field(default=(), repr=False)
-    fit: pd.DataFrame = None
-    loadings: pd.DataFrame = None
-    residual_variances: pd.DataFrame = None
-    r2: pd.DataFrame = None
-    parameters: pd.DataFrame = None
+    # the tables as columns; each DataFrame is built on first access (a third of a small fit's time)
+    columns_: dict = field(default_factory=dict, repr=False)
     title = "Confirmatory factor analysis (ML)"
+
+    @cached_property
+    def fit(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_["fit"])
+
+    @cached_property
+    def loadings(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_["loadings"])
+
+    @cached_property
+    def residual_variances(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_["residual_variances"])
+
+    @cached_property
+    def r2(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_["r2"])
+
+    @cached_property
+    def parameters(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns_["parameters"])
 
     def _square(self, m, names):
         return pd.DataFrame(m.copy(), index=list(names), columns=list(names))
@@ -948,8 +966,8 @@ def cfa_ml(data, model=None, items=None, estimator: str = "ML", nan_policy: str 
                   f"{factors[a_]}-{factors[b_]} = {cor_lv[a_, b_]:.3f}). These factors are hardly distinguishable; "
                   "consider merging them or revising their items.", ServqualWarning)
     return CFAResult(
-        fit=pd.DataFrame(fit), loadings=pd.DataFrame(loadings), residual_variances=pd.DataFrame(residual_variances),
-        r2=pd.DataFrame(r2), parameters=pd.DataFrame(parameters),
+        columns_={"fit": fit, "loadings": loadings, "residual_variances": residual_variances, "r2": r2,
+                  "parameters": parameters},
         model=spec_model, n=n, converged=bool(converged), iterations=int(iterations), warnings=caught,
         psi_=psi, sigma_=sig, s_=s_n, vcov_=vc, item_names_=tuple(items), param_names_=tuple(_param_names(spec)),
     )
