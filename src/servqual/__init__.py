@@ -22,7 +22,7 @@ _EXPORTS = {
     for module, names in {
         # errors and warnings
         "exceptions": "ServqualError InstrumentError DataReadError DataValidationError AnalysisError ConvergenceError "
-                      "LanguageError ReportError CLIError ServqualWarning InstrumentWarning ConvergenceWarning "
+                      "LanguageError ReportError CLIError InputFileError OutputFileError ServqualWarning InstrumentWarning ConvergenceWarning "
                       "HeywoodWarning",
         # result contract
         "_results": "Summary",

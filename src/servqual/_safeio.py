@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from servqual.exceptions import ServqualError
+from servqual.exceptions import InputFileError, OutputFileError
 
 __all__ = [
     "MAX_DATA_BYTES",
@@ -121,42 +121,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _EXCEL_MAX_CHARS = 32767
 _MiB = 1024**2
-
-
-class InputFileError(ServqualError, ValueError):
-    """An input file is refused before it is read: missing, not a regular file, or over a limit.
-
-    Attributes
-    ----------
-    path : str
-        The file named in the message.
-    limit : str or None
-        The keyword that raises the limit that was exceeded (``"max_bytes"``, ``"max_depth"``, ...),
-        ``None`` when no limit was involved.
-    """
-
-    def __init__(self, message: str, path="", limit: str | None = None):
-        super().__init__(message)
-        self.path = str(path)
-        self.limit = limit
-
-
-class OutputFileError(ServqualError, ValueError):
-    """An output place is refused: empty, a folder where a file is needed (or the reverse), a missing
-    or unwritable folder, a symbolic link, or an input file of the run.
-
-    Attributes
-    ----------
-    path : str
-        The output path.
-    other : str or None
-        The input file that the output would overwrite, when that is the reason.
-    """
-
-    def __init__(self, message: str, path="", other=None):
-        super().__init__(message)
-        self.path = str(path)
-        self.other = None if other is None else str(other)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -574,11 +538,11 @@ def check_output_file(path, *, inputs=(), what: str = "output file", create_pare
     >>> check_output_file(data, inputs=[data])
     Traceback (most recent call last):
     ...
-    servqual._safeio.OutputFileError: refusing to write the output file .../data.csv: it is the input file .../data.csv
+    servqual.exceptions.OutputFileError: refusing to write the output file .../data.csv: it is the input file .../data.csv
     >>> check_output_file(folder)
     Traceback (most recent call last):
     ...
-    servqual._safeio.OutputFileError: the output file ... is a folder: give a file name
+    servqual.exceptions.OutputFileError: the output file ... is a folder: give a file name
     """
     p = _as_path(path, what)
     inp = _which_input(p, inputs)
@@ -647,7 +611,7 @@ def check_output_folder(path, *, inputs=(), what: str = "output folder", files=(
     >>> check_output_folder(folder / "file.txt")
     Traceback (most recent call last):
     ...
-    servqual._safeio.OutputFileError: the output folder .../file.txt is an existing file: give a folder
+    servqual.exceptions.OutputFileError: the output folder .../file.txt is an existing file: give a folder
     """
     p = _as_path(path, what)
     if p.exists() and not p.is_dir():
@@ -776,7 +740,7 @@ class OutputPlan:
     >>> plan.file(data)
     Traceback (most recent call last):
     ...
-    servqual._safeio.OutputFileError: refusing to write the output file .../data.csv: it is the input file .../data.csv
+    servqual.exceptions.OutputFileError: refusing to write the output file .../data.csv: it is the input file .../data.csv
     """
 
     def __init__(self, inputs=()):
@@ -894,17 +858,17 @@ def check_input_file(path, kind: str = "data", max_bytes: int | None = MAX_DATA_
     >>> check_input_file(folder, "data")
     Traceback (most recent call last):
     ...
-    servqual._safeio.InputFileError: the data file ... is a folder, not a regular file
+    servqual.exceptions.InputFileError: the data file ... is a folder, not a regular file
     >>> check_input_file("/dev/zero", "questionnaire")
     Traceback (most recent call last):
     ...
-    servqual._safeio.InputFileError: the questionnaire file /dev/zero is a character device, not a regular file
+    servqual.exceptions.InputFileError: the questionnaire file /dev/zero is a character device, not a regular file
     >>> big = folder / "big.csv"
     >>> _ = big.write_bytes(b"x" * 2000)
     >>> check_input_file(big, "data", max_bytes=1000)
     Traceback (most recent call last):
     ...
-    servqual._safeio.InputFileError: the data file .../big.csv is 2,000 bytes, over the limit of 1,000 bytes for a data file; pass a larger max_bytes= to raise the limit
+    servqual.exceptions.InputFileError: the data file .../big.csv is 2,000 bytes, over the limit of 1,000 bytes for a data file; pass a larger max_bytes= to raise the limit
     """
     if path is None or (isinstance(path, (str, bytes)) and not path):
         raise InputFileError(f"the {kind} file name is empty", path="")
@@ -1011,7 +975,7 @@ def decode_text(data: bytes, *, name: str = "<bytes>", kind: str = "data", fallb
     >>> decode_text("a\\n名称\\n".encode() + "名称\\n".encode("gbk"), name="mixed.csv")
     Traceback (most recent call last):
     ...
-    servqual._safeio.InputFileError: the data file mixed.csv mixes encodings: line 3 is not UTF-8 while line 2 is; save the whole file as UTF-8
+    servqual.exceptions.InputFileError: the data file mixed.csv mixes encodings: line 3 is not UTF-8 while line 2 is; save the whole file as UTF-8
     >>> decode_text("名称\\n".encode("gbk"), fallbacks=("gb18030",)).encoding
     'gb18030'
     """
@@ -1228,11 +1192,11 @@ def safe_yaml_load(text, max_bytes: int | None = MAX_YAML_BYTES, max_depth: int 
     >>> safe_yaml_load(bomb)
     Traceback (most recent call last):
     ...
-    servqual._safeio.InputFileError: the YAML text expands its aliases to more than 10,000 nodes (alias *c, line 4); pass a larger max_aliases= to raise the limit
+    servqual.exceptions.InputFileError: the YAML text expands its aliases to more than 10,000 nodes (alias *c, line 4); pass a larger max_aliases= to raise the limit
     >>> safe_yaml_load("[" * 100 + "]" * 100)
     Traceback (most recent call last):
     ...
-    servqual._safeio.InputFileError: the YAML text nests deeper than 50 levels (line 1); pass a larger max_depth= to raise the limit
+    servqual.exceptions.InputFileError: the YAML text nests deeper than 50 levels (line 1); pass a larger max_depth= to raise the limit
     """
     loader = SafeYAMLLoader if loader is None else loader
     if not (isinstance(loader, type) and issubclass(loader, (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)))):
@@ -1362,7 +1326,7 @@ def check_xlsx(path, max_uncompressed: int = MAX_XLSX_UNCOMPRESSED, max_cells: i
     >>> check_xlsx(p, max_cells=5)
     Traceback (most recent call last):
     ...
-    servqual._safeio.InputFileError: the workbook .../d.xlsx has 8 cells in sheet 'data' (4 rows x 2 columns), over the limit of 5; pass a larger max_cells= to raise the limit
+    servqual.exceptions.InputFileError: the workbook .../d.xlsx has 8 cells in sheet 'data' (4 rows x 2 columns), over the limit of 5; pass a larger max_cells= to raise the limit
     """
     p = check_input_file(path, "workbook", max_bytes, hint=hint)
 

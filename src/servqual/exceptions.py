@@ -17,6 +17,8 @@ __all__ = [
     "LanguageError",
     "ReportError",
     "CLIError",
+    "InputFileError",
+    "OutputFileError",
     "ServqualWarning",
     "InstrumentWarning",
     "ConvergenceWarning",
@@ -76,6 +78,42 @@ class LanguageError(AnalysisError, ReportError):
     because analyses, plots and reports all check the language through one function,
     :func:`servqual._text.check_lang`.
     """
+
+
+class InputFileError(ServqualError, ValueError):
+    """An input file is refused before it is read: missing, not a regular file, or over a limit.
+
+    Attributes
+    ----------
+    path : str
+        The file named in the message.
+    limit : str or None
+        The keyword that raises the limit that was exceeded (``"max_bytes"``, ``"max_depth"``, ...),
+        ``None`` when no limit was involved.
+    """
+
+    def __init__(self, message: str, path="", limit: str | None = None):
+        super().__init__(message)
+        self.path = str(path)
+        self.limit = limit
+
+
+class OutputFileError(ServqualError, ValueError):
+    """An output place is refused: empty, a folder where a file is needed (or the reverse), a missing
+    or unwritable folder, a symbolic link, or an input file of the run.
+
+    Attributes
+    ----------
+    path : str
+        The output path.
+    other : str or None
+        The input file that the output would overwrite, when that is the reason.
+    """
+
+    def __init__(self, message: str, path="", other=None):
+        super().__init__(message)
+        self.path = str(path)
+        self.other = None if other is None else str(other)
 
 
 class CLIError(ServqualError):
