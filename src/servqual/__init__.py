@@ -46,6 +46,7 @@ _EXPORTS = {
         "psychometrics.polychoric": "polychoric PolychoricResult",
         "psychometrics.fiml": "cfa_fiml FIMLResult",
         "psychometrics.invariance": "measurement_invariance multigroup_cfa InvarianceResult MultiGroupFit",
+        "psychometrics.process": "process composite_scores ProcessResult",
         "psychometrics.construct": "construct_validity fornell_larcker htmt htmt_matrix",
         "psychometrics.measurement": "measurement_report MeasurementReport",
         # service-quality analyses
