@@ -85,3 +85,33 @@ def test_syntax_errors_are_clear():
         sem(cr, "COMP =~ comp_1 + comp_2 + comp_3\nCUSL =~ cusl_1 + cusl_2 + cusl_3\nCUSL ~ b*COMP\nx := __import__(1)")
     st, defined = parse_syntax("F =~ 1*a + b")
     assert st[0].fixed == 1.0 and defined == {}
+
+
+def test_bootstrap_draws_equal_lavaans_on_the_same_resamples():
+    ref = json.loads((REF / "corp_rep.json").read_text(encoding="utf-8"))
+    bs = ref["bootstrap_first"]
+    cr = sq.read_dataset("corp_rep").data
+    fit = sem(cr, ref["syntax"], resamples=np.asarray(bs["indices_1based"]) - 1)
+    labels = fit.estimates.set_index(["lhs", "op", "rhs"])
+    # the draws of the labelled paths, by label, and of the defined effects
+    paths = fit.estimates[fit.estimates["label"].isin(bs["paths"]["col_names"]) & (fit.estimates["op"] == "~")]
+    assert len(paths) == len(bs["paths"]["col_names"])
+    from servqual.psychometrics.sem import _build, parse_syntax
+    st, _ = parse_syntax(ref["syntax"])
+    mod = _build(st, cr.columns)
+    col_of = {lab: f"p{k}" for k, lab in enumerate(mod.labels) if lab}
+    got = np.column_stack([fit.boot[col_of[c]] for c in bs["paths"]["col_names"]])
+    np.testing.assert_allclose(got, bs["paths"]["data"], atol=5e-5)  # lavaan's draws stop at its own tolerance
+    got = np.column_stack([fit.boot[c] for c in bs["defined"]["col_names"]])
+    np.testing.assert_allclose(got, bs["defined"]["data"], atol=5e-5)
+    d = fit.defined
+    assert (d["ci_lower_perc"] <= d["est"]).all() and (d["est"] <= d["ci_upper_perc"]).all()
+    assert labels.loc[("COMP", "=~", "comp_1"), "boot_se"] == 0.0  # a fixed loading
+
+
+def test_seeded_bootstrap_is_reproducible():
+    cr = sq.read_dataset("corp_rep").data
+    model = "COMP =~ comp_1 + comp_2 + comp_3\nCUSL =~ cusl_1 + cusl_2 + cusl_3\nCUSL ~ b*COMP"
+    a = sem(cr, model, bootstrap=15, seed=5).estimates
+    b = sem(cr, model, bootstrap=15, seed=5).estimates
+    pd.testing.assert_frame_equal(a, b)
