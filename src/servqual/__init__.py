@@ -48,6 +48,7 @@ _EXPORTS = {
         "psychometrics.invariance": "measurement_invariance multigroup_cfa InvarianceResult MultiGroupFit",
         "psychometrics.process": "process composite_scores ProcessResult",
         "psychometrics.sem": "sem SEMResult",
+        "psychometrics.pls": "pls PLSResult",
         "psychometrics.construct": "construct_validity fornell_larcker htmt htmt_matrix",
         "psychometrics.measurement": "measurement_report MeasurementReport",
         # service-quality analyses

@@ -1,0 +1,76 @@
+"""PLS path modelling against seminr's own reference values on the mobi data (tests/reference/pls/)."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import servqual as sq
+from servqual.exceptions import AnalysisError
+from servqual.psychometrics.pls import pls
+
+REF = Path(__file__).parent / "reference" / "pls"
+MODEL = {"Image": ["IMAG1", "IMAG2", "IMAG3", "IMAG4", "IMAG5"], "Expectation": ["CUEX1", "CUEX2", "CUEX3"],
+         "Value": ["PERV1", "PERV2"], "Satisfaction": ["CUSA1", "CUSA2", "CUSA3"]}
+PATHS = [("Image", "Satisfaction"), ("Expectation", "Satisfaction"), ("Value", "Satisfaction")]
+
+
+@pytest.fixture(scope="module")
+def fit():
+    return pls(sq.read_dataset("mobi").data, MODEL, PATHS)
+
+
+def _ref(name):
+    return pd.read_csv(REF / name, index_col=0)
+
+
+def test_reliability_equals_seminr(fit):
+    want = _ref("reliability.csv")
+    got = fit.inner_summary.set_index("construct")
+    for mine, theirs in (("alpha", "alpha"), ("rho_c", "rhoC"), ("ave", "AVE"), ("rho_a", "rhoA")):
+        np.testing.assert_allclose(got.loc[want.index, mine], want[theirs], atol=1e-10, err_msg=mine)
+
+
+def test_r2_and_f2_equal_seminr(fit):
+    r = _ref("rsquared1.csv")
+    s = fit.inner_summary.set_index("construct").loc["Satisfaction"]
+    assert s["r2"] == pytest.approx(r.loc["Rsq", "Satisfaction"], abs=1e-10)
+    assert s["r2_adj"] == pytest.approx(r.loc["AdjRsq", "Satisfaction"], abs=1e-10)
+    f2 = fit.fsquared.set_index("from").loc["Image", "f2"]
+    assert f2 == pytest.approx(_ref("fsquared1.csv").iloc[0, 0], abs=1e-8)
+
+
+def test_cross_loadings_and_htmt_equal_seminr(fit):
+    want = _ref("cross_loadings.csv")
+    np.testing.assert_allclose(fit.cross_loadings.loc[want.index, want.columns].to_numpy(), want.to_numpy(), atol=1e-10)
+    h = _ref("htmt.csv")
+    got = fit.htmt.set_index(["dimension_a", "dimension_b"])["htmt"]
+    for a in h.index:
+        for b in h.columns:
+            if pd.notna(h.loc[a, b]):
+                assert got.loc[(a, b)] == pytest.approx(h.loc[a, b], abs=1e-10)
+
+
+def test_factorial_scheme_paths_equal_seminr():
+    want = _ref("factorial_coefficients.csv")["Satisfaction"]
+    got = pls(sq.read_dataset("mobi").data, MODEL, PATHS, scheme="factorial").paths.set_index("from")["estimate"]
+    for c in ("Image", "Expectation", "Value"):
+        assert got[c] == pytest.approx(want[c], abs=1e-9)
+
+
+def test_scores_are_standardized_and_effects_add_up(fit):
+    assert np.allclose(fit.scores.mean(), 0, atol=1e-12) and np.allclose(fit.scores.std(ddof=1), 1)
+    eff = fit.effects
+    assert np.allclose(eff["direct"] + eff["indirect"], eff["total"])
+    assert fit.converged and "PLS" in fit.notes("en")[0] and "PLS" in fit.notes("zh")[0]
+
+
+def test_bad_models_are_clear_errors():
+    mobi = sq.read_dataset("mobi").data
+    with pytest.raises(AnalysisError, match="scheme"):
+        pls(mobi, MODEL, PATHS, scheme="nope")
+    with pytest.raises(AnalysisError, match="not in the data"):
+        pls(mobi, {"A": ["nope"]}, [])
+    with pytest.raises(AnalysisError, match="not in the model"):
+        pls(mobi, MODEL, [("Image", "Loyalty")])
