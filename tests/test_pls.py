@@ -74,3 +74,21 @@ def test_bad_models_are_clear_errors():
         pls(mobi, {"A": ["nope"]}, [])
     with pytest.raises(AnalysisError, match="not in the model"):
         pls(mobi, MODEL, [("Image", "Loyalty")])
+
+
+def test_consistent_pls_equals_seminr():
+    fit = pls(sq.read_dataset("mobi").data, MODEL, PATHS, scheme="factorial", plsc=True)
+    paths = _ref("path_coef1.csv")["Satisfaction"]
+    got = fit.paths.set_index("from")["estimate"]
+    for c in ("Image", "Expectation", "Value"):
+        assert got[c] == pytest.approx(paths[c], abs=1e-9)
+    r = _ref("rsquaredplsc.csv")
+    s = fit.inner_summary.set_index("construct")
+    assert s.loc["Satisfaction", "r2"] == pytest.approx(r.loc["Rsq", "Satisfaction"], abs=1e-9)
+    assert s.loc["Satisfaction", "r2_adj"] == pytest.approx(r.loc["AdjRsq", "Satisfaction"], abs=1e-9)
+    rho = _ref("rho1.csv")["rhoA"]
+    np.testing.assert_allclose(s.loc[rho.index, "rho_a"], rho, atol=1e-9)
+    lo = _ref("loadings1.csv")
+    for c in lo.columns:
+        items = lo.index[lo[c] != 0]
+        np.testing.assert_allclose(fit.cross_loadings.loc[items, c], lo.loc[items, c], atol=1e-9, err_msg=c)

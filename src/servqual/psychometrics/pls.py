@@ -60,6 +60,13 @@ def _standardize(x: np.ndarray) -> np.ndarray:
     return (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
 
 
+def _rho_a(zb: np.ndarray, w: np.ndarray) -> float:
+    """Dijkstra-Henseler rho_A of a block of standardized indicators with outer weights ``w``."""
+    s = np.corrcoef(zb, rowvar=False)
+    ww = np.outer(w, w)
+    return float((w @ w) ** 2 * (w @ (s - np.diag(np.diag(s))) @ w) / (w @ (ww - np.diag(np.diag(ww))) @ w))
+
+
 def _ols(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.linalg.lstsq(x, y, rcond=None)[0]
 
@@ -114,9 +121,9 @@ class PLSResult(ResultMixin):
                 f"after {self.iterations} iterations."]
 
 
-def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None = None, *, tol: float = 1e-7,
-        max_iter: int = 300, refit_f2: bool = True) -> PLSResult:
-    """Estimate a PLS path model: ``seminr::estimate_pls`` with composites (mode A by default, or B).
+def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None = None, *, plsc: bool = False,
+        tol: float = 1e-7, max_iter: int = 300, refit_f2: bool = True) -> PLSResult:
+    r"""Estimate a PLS path model: ``seminr::estimate_pls`` with composites (mode A by default, or B).
 
     Parameters
     ----------
@@ -132,6 +139,10 @@ def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None 
         ``{construct: "A" | "B"}`` (default: mode A for every construct).
     tol, max_iter
         Convergence: the largest change of an outer weight below ``tol`` (seminr's 1e-7).
+    plsc : bool
+        Consistent PLS (Dijkstra & Henseler 2015) for the mode A constructs: construct correlations
+        disattenuated by :math:`\sqrt{\rho_{A,i}\rho_{A,j}}`, loadings :math:`w\sqrt{\rho_A}/(w^\top w)`, and
+        the paths and R² from the corrected correlations (seminr's ``reflective()`` constructs).
     refit_f2 : bool
         Compute f² as seminr's ``fSquared``: from the R² of the model re-estimated without each path.
 
@@ -212,18 +223,29 @@ def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None 
             break
     y = scores_of(weights)
     scores = pd.DataFrame(y, columns=constructs)
+    rho_a = np.array([_rho_a(z[:, b], w) if b.stop - b.start > 1 else 1.0 for b, w in zip(blocks, weights)])
+    rc = np.corrcoef(y, rowvar=False)
+    if plsc:
+        reflect = np.array([modes[c] == "A" for c in constructs])
+        q = np.where(reflect, np.sqrt(rho_a), 1.0)
+        rc = rc / np.outer(q, q)
+        np.fill_diagonal(rc, 1.0)
     beta = np.zeros((k, k))
     r2, r2_adj = {}, {}
     for j in range(k):
         pred = np.flatnonzero(adj[:, j])
         if pred.size:
-            beta[pred, j] = _ols(y[:, j], y[:, pred])
-            fitted = y[:, pred] @ beta[pred, j]
-            rr = 1 - np.sum((y[:, j] - fitted) ** 2) / np.sum(y[:, j] ** 2)
+            beta[pred, j] = np.linalg.solve(rc[np.ix_(pred, pred)], rc[pred, j])
+            rr = float(beta[pred, j] @ rc[pred, j])
             r2[constructs[j]] = rr
             r2_adj[constructs[j]] = 1 - (1 - rr) * (n - 1) / (n - pred.size - 1)
     cross = pd.DataFrame(np.corrcoef(np.column_stack([z, y]), rowvar=False)[: len(items), len(items):],
                          index=items, columns=constructs)
+    if plsc:
+        for j, c in enumerate(constructs):
+            if modes[c] == "A" and len(model[c]) > 1:
+                w = weights[j]
+                cross.loc[model[c], c] = w * np.sqrt(rho_a[j]) / (w @ w)
     outer_rows = []
     summary = []
     for j, c in enumerate(constructs):
@@ -237,13 +259,11 @@ def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None 
             # seminr's alpha is the alpha of the standardized indicators (the data PLS works on)
             s = np.corrcoef(z[:, b], rowvar=False)
             alpha = kk / (kk - 1) * (1 - kk / s.sum())
-            ww = np.outer(w, w)
-            rho_a = (w @ w) ** 2 * (w @ (s - np.diag(np.diag(s))) @ w) / (w @ (ww - np.diag(np.diag(ww))) @ w)
         else:
-            alpha = rho_a = 1.0
+            alpha = 1.0
         rho_c = lam.sum() ** 2 / (lam.sum() ** 2 + np.sum(1 - lam ** 2))
         summary.append({"construct": c, "mode": modes[c], "r2": r2.get(c, np.nan), "r2_adj": r2_adj.get(c, np.nan),
-                        "alpha": alpha, "rho_c": rho_c, "rho_a": rho_a, "ave": float(np.mean(lam ** 2))})
+                        "alpha": alpha, "rho_c": rho_c, "rho_a": rho_a[j], "ave": float(np.mean(lam ** 2))})
     path_rows = [{"from": a, "to": b, "estimate": beta[constructs.index(a), constructs.index(b)]} for a, b in paths]
     total = np.linalg.inv(np.eye(k) - beta) - np.eye(k)  # sum of all path products
     eff = [{"from": constructs[i], "to": constructs[j], "direct": beta[i, j], "indirect": total[i, j] - beta[i, j],
@@ -254,8 +274,8 @@ def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None 
             # seminr: the R² of the model re-estimated without the path (weights re-estimated too)
             reduced = [p for p in paths if p != (a, b)]
             keep = [c for c in constructs if any(c in p for p in reduced)] or [b]
-            sub = pls(df, {c: model[c] for c in keep}, reduced, scheme, {c: modes[c] for c in keep}, tol=tol,
-                      max_iter=max_iter, refit_f2=False) if reduced else None
+            sub = pls(df, {c: model[c] for c in keep}, reduced, scheme, {c: modes[c] for c in keep}, plsc=plsc,
+                      tol=tol, max_iter=max_iter, refit_f2=False) if reduced else None
             r2_ex = (float(sub.inner_summary.set_index("construct").loc[b, "r2"])
                      if sub is not None and b in set(t for _, t in reduced) else 0.0)
             f2.append({"from": a, "to": b, "f2": (r2[b] - r2_ex) / (1 - r2[b])})
