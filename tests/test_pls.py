@@ -92,3 +92,17 @@ def test_consistent_pls_equals_seminr():
     for c in lo.columns:
         items = lo.index[lo[c] != 0]
         np.testing.assert_allclose(fit.cross_loadings.loc[items, c], lo.loc[items, c], atol=1e-9, err_msg=c)
+
+
+def test_bootstrap_and_vif():
+    mobi = sq.read_dataset("mobi").data
+    a = pls(mobi, MODEL, PATHS, bootstrap=40, seed=2)
+    b = pls(mobi, MODEL, PATHS, bootstrap=40, seed=2)
+    pd.testing.assert_frame_equal(a.paths, b.paths)
+    p = a.paths.set_index("from")
+    assert (p["ci_low"] < p["estimate"]).all() and (p["estimate"] < p["ci_high"]).all()
+    assert np.allclose(p["t"], p["estimate"] / p["se"])
+    # VIF of the predictors of Satisfaction from the construct correlations: 1 / (1 - R²_j)
+    r = a.scores[["Image", "Expectation", "Value"]].corr().to_numpy()
+    assert np.allclose(sorted(p["vif"]), sorted(np.diag(np.linalg.inv(r))))
+    assert {"weight_se", "loading_ci_low"} <= set(a.outer.columns)

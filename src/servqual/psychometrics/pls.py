@@ -44,9 +44,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from servqual._results import ResultMixin
-from servqual._validation import as_frame
+from servqual._validation import DEFAULT_SEED, as_frame, check_confidence, rng
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics.construct import htmt
 
@@ -78,7 +79,8 @@ class PLSResult(ResultMixin):
     Attributes
     ----------
     paths : DataFrame
-        ``from, to, estimate`` (standardized path coefficients).
+        ``from, to, estimate`` (standardized path coefficients), ``vif`` (collinearity of the predictors of
+        the same construct), and with a bootstrap ``se, t, pval, ci_low, ci_high``.
     outer : DataFrame
         ``construct, item, weight, loading, communality``.
     inner_summary : DataFrame
@@ -122,7 +124,8 @@ class PLSResult(ResultMixin):
 
 
 def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None = None, *, plsc: bool = False,
-        tol: float = 1e-7, max_iter: int = 300, refit_f2: bool = True) -> PLSResult:
+        bootstrap: int | None = None, seed=DEFAULT_SEED, confidence: float = 0.95, tol: float = 1e-7,
+        max_iter: int = 300, refit_f2: bool = True) -> PLSResult:
     r"""Estimate a PLS path model: ``seminr::estimate_pls`` with composites (mode A by default, or B).
 
     Parameters
@@ -143,6 +146,14 @@ def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None 
         Consistent PLS (Dijkstra & Henseler 2015) for the mode A constructs: construct correlations
         disattenuated by :math:`\sqrt{\rho_{A,i}\rho_{A,j}}`, loadings :math:`w\sqrt{\rho_A}/(w^\top w)`, and
         the paths and R² from the corrected correlations (seminr's ``reflective()`` constructs).
+    bootstrap : int, optional
+        Resamples of the rows; adds ``se``, ``t``, ``pval`` (two-sided, normal) and the percentile interval
+        ``ci_low``, ``ci_high`` to ``paths`` and ``outer`` (weights and loadings), as seminr's
+        ``bootstrap_model`` reports them.
+    seed : int or None
+        Seed of the resamples.
+    confidence : float
+        Level of the bootstrap intervals.
     refit_f2 : bool
         Compute f² as seminr's ``fSquared``: from the R² of the model re-estimated without each path.
 
@@ -154,8 +165,10 @@ def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None 
     -----
     Tested against the fixtures of seminr's own test suite (``tests/fixtures/V_3_6_0``, the mobi model
     Image, Expectation, Value → Satisfaction): R², adjusted R², f², alpha, rho_C, AVE, rho_A, the
-    cross-loadings, HTMT and the path coefficients of both schemes agree to 1e-10. Consistent PLS (PLSc),
-    the bootstrap, VIF and Q² are not available yet.
+    cross-loadings, HTMT and the path coefficients of both schemes agree to 1e-10, and so do PLSc's paths,
+    loadings, R² and rho_A. The bootstrap draws its own resamples (seminr's are R's), so its standard
+    errors agree with seminr's only up to resampling noise. Q² (PLSpredict) and the SRMR of the PLS model
+    are not available yet.
     """
     if scheme not in SCHEMES:
         raise AnalysisError(f"scheme must be one of {', '.join(SCHEMES)}, got {scheme!r}")
@@ -279,7 +292,48 @@ def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None 
             r2_ex = (float(sub.inner_summary.set_index("construct").loc[b, "r2"])
                      if sub is not None and b in set(t for _, t in reduced) else 0.0)
             f2.append({"from": a, "to": b, "f2": (r2[b] - r2_ex) / (1 - r2[b])})
+    path_df, outer_df = pd.DataFrame(path_rows), pd.DataFrame(outer_rows)
+    if bootstrap:
+        path_df, outer_df = _bootstrap(df[items].apply(pd.to_numeric, errors="coerce").dropna(), model, paths,
+                                       scheme, modes, plsc, int(bootstrap), seed, check_confidence(confidence),
+                                       path_df, outer_df, tol, max_iter)
+    vif = []
+    for j in range(k):
+        pred = np.flatnonzero(adj[:, j])
+        for i in pred:
+            others = [p for p in pred if p != i]
+            r2_i = float(rc[i, others] @ np.linalg.solve(rc[np.ix_(others, others)], rc[others, i])) if others else 0.0
+            vif.append({"from": constructs[i], "to": constructs[j], "vif": 1 / (1 - r2_i)})
+    path_df = path_df.merge(pd.DataFrame(vif, columns=["from", "to", "vif"]), on=["from", "to"], how="left")
     reflective = {c: model[c] for c in constructs if modes[c] == "A" and len(model[c]) > 1}
     ht = htmt(pd.DataFrame(x, columns=items), reflective) if len(reflective) > 1 else pd.DataFrame()
-    return PLSResult(pd.DataFrame(path_rows), pd.DataFrame(outer_rows), pd.DataFrame(summary), pd.DataFrame(eff),
-                     scores, cross, pd.DataFrame(f2), ht, it, converged, n)
+    return PLSResult(path_df, outer_df, pd.DataFrame(summary), pd.DataFrame(eff), scores, cross, pd.DataFrame(f2),
+                     ht, it, converged, n)
+
+
+def _bootstrap(frame, model, paths, scheme, modes, plsc, reps, seed, confidence, path_df, outer_df, tol, max_iter):
+    """Re-estimate on row resamples; standard errors, t, p and percentile intervals of paths, weights, loadings."""
+    gen = rng(seed)
+    n = len(frame)
+    p_draws, w_draws, l_draws = [], [], []
+    for _ in range(reps):
+        idx = gen.integers(0, n, size=n)
+        b = pls(frame.iloc[idx].reset_index(drop=True), model, paths, scheme, modes, plsc=plsc, tol=tol,
+                max_iter=max_iter, refit_f2=False)
+        p_draws.append(b.paths["estimate"].to_numpy())
+        w_draws.append(b.outer["weight"].to_numpy())
+        l_draws.append(b.outer["loading"].to_numpy())
+    a = (1 - confidence) / 2
+
+    def add(df, col, draws, prefix=""):
+        d = np.asarray(draws)
+        se = d.std(axis=0, ddof=1)
+        t = df[col].to_numpy() / se
+        lo, hi = np.percentile(d, [100 * a, 100 * (1 - a)], axis=0)
+        return df.assign(**{f"{prefix}se": se, f"{prefix}t": t, f"{prefix}pval": 2 * stats.norm.sf(np.abs(t)),
+                            f"{prefix}ci_low": lo, f"{prefix}ci_high": hi})
+
+    path_df = add(path_df, "estimate", p_draws)
+    outer_df = add(outer_df, "weight", w_draws, "weight_")
+    outer_df = add(outer_df, "loading", l_draws, "loading_")
+    return path_df, outer_df
