@@ -578,7 +578,7 @@ def test_package_exports_every_plot_from_its_family_module():
               "scree_plot": "factors", "loading_heatmap": "factors", "gap_dumbbell": "gaps", "gap_bars": "gaps",
               "ipa_plot": "quadrants", "kano_plot": "quadrants", "radar_plot": "scores", "weights_bar": "weights",
               "ahp_hierarchy_plot": "weights", "ranking_plot": "evaluation", "use_cjk_font": "style",
-              "cjk_font_path": "style", "PALETTE": "style"}
+              "cjk_font_path": "style", "PALETTE": "style", "path_diagram": "paths"}
     assert sorted(plots.__all__) == sorted(family)
     for name, module in family.items():
         assert getattr(plots, name) is getattr(importlib.import_module(f"servqual.reporting.plots.{module}"), name)
@@ -598,3 +598,28 @@ def test_quadrant_and_method_names_come_from_labels(lang):
     ax = plots.weights_bar(pd.DataFrame({"Entropy": [0.6, 0.4], "cv": [0.5, 0.5]}, index=["x", "y"]), lang=lang)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [label("method", "entropy", lang),
                                                                    label("method", "cv", lang)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_path_diagram_of_a_sem_marks_significance(lang):
+    cr = sq.read_dataset("corp_rep").data
+    fit = sq.sem(cr, "COMP =~ comp_1 + comp_2 + comp_3\nLIKE =~ like_1 + like_2 + like_3\n"
+                     "CUSL =~ cusl_1 + cusl_2 + cusl_3\nCUSL ~ COMP + LIKE")
+    ax = plots.path_diagram(fit, names={"CUSL": "忠诚" if lang == "zh" else "Loyalty"}, lang=lang)
+    texts = [t.get_text() for t in ax.texts]
+    assert ("忠诚" if lang == "zh" else "Loyalty") in texts and "COMP" in texts
+    std = fit.estimates[fit.estimates["op"] == "~"].set_index("rhs")
+    labels = [t for t in texts if t[:1].isdigit() or t[:1] == "-"]
+    assert len(labels) == 2
+    for f in ("COMP", "LIKE"):
+        p, est = std.loc[f, "pvalue"], std.loc[f, "std_all"]
+        stars = "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+        assert f"{est:.2f}{stars}" in labels
+    assert ax.get_title(loc="left") == ("结构模型" if lang == "zh" else "Structural model")
+    plt.close("all")
+
+
+def test_path_diagram_refuses_a_cycle():
+    tab = pd.DataFrame({"from": ["A", "B"], "to": ["B", "A"], "estimate": [0.3, 0.2]})
+    with pytest.raises(sq.AnalysisError, match="cycle"):
+        plots.path_diagram(tab)

@@ -27,6 +27,8 @@ The functions live in one module per family of figures:
 - :mod:`~servqual.reporting.plots.weights` -- ``weights_bar`` (one method or several side by side),
   ``ahp_hierarchy_plot`` (goal -> criteria -> indicators with local and global weights)
 - :mod:`~servqual.reporting.plots.evaluation` -- ``ranking_plot`` (TOPSIS closeness / composite score)
+- :mod:`~servqual.reporting.plots.paths` -- ``path_diagram`` (structural model of a SEM or PLS result:
+  standardized coefficients on the arrows, significance marked)
 
 Examples
 --------
@@ -45,6 +47,7 @@ from servqual.reporting.plots.factors import loading_heatmap, scree_plot
 from servqual.reporting.plots.gaps import gap_bars, gap_dumbbell
 from servqual.reporting.plots.items import correlation_heatmap, item_heatmap, likert_bars
 from servqual.reporting.plots.quadrants import ipa_plot, kano_plot
+from servqual.reporting.plots.paths import path_diagram
 from servqual.reporting.plots.scores import radar_plot
 from servqual.reporting.plots.style import PALETTE, cjk_font_path, use_cjk_font
 from servqual.reporting.plots.weights import ahp_hierarchy_plot, weights_bar
@@ -66,4 +69,5 @@ __all__ = [
     "ahp_hierarchy_plot",
     "ranking_plot",
     "kano_plot",
+    "path_diagram",
 ]
