@@ -111,11 +111,8 @@ def test_bad_input_is_a_clear_error():
 # --- ordinal CFA: DWLS, WLSMV, ULSMV --------------------------------------------------------------
 from servqual.psychometrics.cfa_ordinal import cfa_ordinal  # noqa: E402
 
-#: fit measures of lavaan that servqual does not compute yet (the Savalei 2021 "robust" indices
-#: need the catML refit) and two that lavaan leaves NA for categorical data
-_NOT_YET = {"cfi.robust", "tli.robust", "nnfi.robust", "rni.robust", "rmsea.robust", "rmsea.ci.lower.robust",
-            "rmsea.ci.upper.robust", "rmsea.pvalue.robust", "rmsea.notclose.pvalue.robust", "srmr_mplus",
-            "srmr_mplus_nomean"}
+#: fit measures that lavaan leaves NA for categorical data
+_NOT_YET = {"srmr_mplus", "srmr_mplus_nomean"}
 
 
 @pytest.fixture(scope="module", params=[(c, e) for c in ("kiosk", "bfi", "corp_rep") for e in ("WLSMV", "DWLS", "ULSMV")],

@@ -26,7 +26,8 @@ Estimation is in three stages:
 
 The chi-square is :math:`T = 2 N F(\hat\theta)`; the baseline model fixes every correlation to 0. CFI, TLI,
 RMSEA (with :math:`N - 1`, as lavaan for categorical data), SRMR (residual correlations) and WRMR follow
-``lavaan::fitMeasures``.
+``lavaan::fitMeasures``; the ``.robust`` CFI, TLI and RMSEA of the scaled estimators are Savalei's (2021)
+(see :func:`_catml_robust`).
 
 References
 ----------
@@ -59,6 +60,7 @@ from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics.cfa_ml import parse_model
 from servqual.psychometrics.fit_indices import incremental, rmsea, rmsea_interval, rmsea_pvalues, scaled_shifted
+from servqual.psychometrics.cfa_robust import duplication_matrix, vech_index
 from servqual.psychometrics.polychoric import PolychoricResult, polychoric
 
 __all__ = ["ORDINAL_ESTIMATORS", "OrdinalCFAResult", "cfa_ordinal"]
@@ -313,6 +315,7 @@ def cfa_ordinal(data, model, *, estimator: str = "WLSMV", max_iter: int = 500) -
                    "baseline.chisq.scaling.factor": ssb["scaling.factor"]})
         fm.update({k + ".scaled": v for k, v in incremental(ss["stat"], dof, ssb["stat"], df_base).items()})
         fm.update(_rmsea_family(ss["stat"], dof, nn, ".scaled"))
+        fm.update(_catml_robust(r, lam, psi, delta, w_c, g_cc, n, dof, nn))
     e = np.zeros((p, p))
     e[ri, ci] = rho - sig
     sse = float(np.sum(e ** 2))
@@ -362,6 +365,45 @@ def _estimates(mod: _Model, lam, psi, x, se, sample, g_tt, n) -> pd.DataFrame:
     for ((item, tname), v), s in zip(sample.thresholds.items(), th_se):
         add(item, "|", tname, float(v), float(s), float(v))
     return pd.DataFrame(rows)
+
+
+def _catml_robust(r, lam, psi, delta, w_c, g_cc, n, dof, nn) -> dict:
+    r"""The robust CFI, TLI and RMSEA of Savalei (2021) for categorical data, as lavaan's ``lav_fit_catml_dwls``.
+
+    The ML discrepancy of the polychoric matrix :math:`R` against the model-implied correlations at the
+    (unchanged) DWLS estimates gives :math:`T_3 = N F_{ML}`; its scaling :math:`\hat c_3 = k / df` with
+    :math:`k = \operatorname{tr}(U^	op V U \Gamma)`, :math:`U = I - \Delta E^{-1}\Delta^	op W` (DWLS weights
+    :math:`W`, normal-theory ML weights :math:`V` of the correlations at the implied matrix), and the baseline
+    :math:`T_{3,0} = -N\log|R|`, :math:`\hat c_{3,0} = \operatorname{tr}(\Gamma) / df_0`. Empty when
+    :math:`R` is not positive definite (lavaan returns NA then).
+    """
+    p = r.shape[0]
+    if np.linalg.eigvalsh(r).min() < np.sqrt(np.finfo(float).eps):
+        return {}
+    sig = lam @ psi @ lam.T
+    np.fill_diagonal(sig, 1.0)
+    si = np.linalg.inv(sig)
+    f = np.linalg.slogdet(sig)[1] + np.sum(r * si) - np.linalg.slogdet(r)[1] - p
+    t3 = n * f
+    vi, vj = vech_index(p)
+    off = np.flatnonzero(vi != vj)  # the correlations, in lavaan's order
+    v = (0.5 * duplication_matrix(p).T @ np.kron(si, si) @ duplication_matrix(p))[np.ix_(off, off)]
+    e_inv = np.linalg.inv(delta.T @ (w_c[:, None] * delta))
+    u = np.eye(len(w_c)) - delta @ e_inv @ delta.T * w_c[None, :]
+    c3 = float(np.trace(u.T @ v @ u @ g_cc)) / dof
+    t0, df0 = -n * np.linalg.slogdet(r)[1], len(w_c)
+    c0 = float(np.trace(g_cc)) / df0
+    num, den = t3 - c3 * dof, t0 - c0 * df0
+    cfi_den = max(den, num, 0.0)
+    out = {"cfi.robust": 1.0 - max(num, 0.0) / cfi_den if cfi_den > 0 else 1.0, "rni.robust": 1.0 - num / den,
+           "tli.robust": 1.0 - (num * df0) / (den * dof)}
+    out["nnfi.robust"] = out["tli.robust"]
+    t3s = t3 / c3
+    lo, up = rmsea_interval(t3s, dof, nn, c=c3)
+    close, notclose = rmsea_pvalues(t3s, dof, nn, c=c3)
+    out.update({"rmsea.robust": rmsea(t3, dof, nn, c=c3), "rmsea.ci.lower.robust": lo, "rmsea.ci.upper.robust": up,
+                "rmsea.pvalue.robust": close, "rmsea.notclose.pvalue.robust": notclose})
+    return out
 
 
 def _rmsea_family(t, df, nn, suffix: str) -> dict:
