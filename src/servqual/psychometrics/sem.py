@@ -210,12 +210,52 @@ def _objective(v, mod: _Model, s, logdet_s, p):
     return logdet + np.sum(s * np.linalg.inv(sig)) - logdet_s - p
 
 
-def _jacobian(v, mod: _Model, ri, ci, h=1e-7) -> np.ndarray:
+def _objective_grad(v, mod: _Model, s, logdet_s, p, ri, ci):
+    r"""F_ML and its gradient :math:`\partial F/\partial\theta_k = \operatorname{tr}(\Sigma^{-1}(\Sigma - S)\Sigma^{-1}\partial\Sigma_k)`."""
+    sig = mod.sigma(v)
+    sign, logdet = np.linalg.slogdet(sig)
+    if sign <= 0:
+        return np.inf, np.zeros_like(v)
+    si = np.linalg.inv(sig)
+    g = si @ (sig - s) @ si
+    weight = np.where(ri == ci, 1.0, 2.0)  # an off-diagonal vech element stands for two entries
+    return logdet + np.sum(s * si) - logdet_s - p, _jacobian(v, mod, ri, ci).T @ (weight * g[ri, ci])
+
+
+def _jacobian(v, mod: _Model, ri, ci) -> np.ndarray:
+    r"""d vech(Sigma) / d theta, analytically, with :math:`A = (I - B)^{-1}` and :math:`C = A\Psi A^\top`.
+
+    Loadings: :math:`\partial\Sigma/\partial\lambda_{if} = e_i (\Lambda C)_{\cdot f}^\top + (\cdot)^\top`;
+    regressions: :math:`\partial A/\partial\beta_{ij} = A e_i e_j^\top A`, so
+    :math:`\partial\Sigma = \Lambda(\partial A\,\Psi A^\top + A\Psi\,\partial A^\top)\Lambda^\top`;
+    latent (co)variances: :math:`\Lambda A (e_f e_g^\top + e_g e_f^\top) A^\top \Lambda^\top` (one term on the
+    diagonal); residual (co)variances: :math:`e_i e_j^\top + e_j e_i^\top`.
+    """
+    lam, beta, psi, _ = mod.matrices(v)
+    m = len(mod.latent)
+    a = np.linalg.inv(np.eye(m) - beta)
+    la = lam @ a
+    c = a @ psi @ a.T
+    lc = lam @ c
     cols = []
-    for j in range(len(v)):
-        e = np.zeros(len(v))
-        e[j] = h
-        cols.append((mod.sigma(v + e)[ri, ci] - mod.sigma(v - e)[ri, ci]) / (2 * h))
+    p = lam.shape[0]
+    for kind, i, j in mod.slots:
+        if kind == "lam":  # item i, factor j
+            d = np.zeros((p, p))
+            d[i, :] = lc[:, j]
+            d = d + d.T
+        elif kind == "beta":  # d A / d beta_ij = A e_i e_j' A
+            d_a = np.outer(a[:, i], a[j, :])
+            d_c = d_a @ psi @ a.T
+            d = lam @ (d_c + d_c.T) @ lam.T
+        elif kind == "psi":
+            d = np.outer(la[:, i], la[:, j])
+            if i != j:
+                d = d + d.T
+        else:
+            d = np.zeros((p, p))
+            d[i, j] = d[j, i] = 1.0
+        cols.append(d[ri, ci])
     return np.column_stack(cols)
 
 
@@ -372,7 +412,7 @@ def sem(data, model: str, *, max_iter: int = 2000, bootstrap: int | None = None,
     v = _start(mod, s)
     with warnings.catch_warnings():  # trial points with a non-positive-definite Sigma give inf, on purpose
         warnings.simplefilter("ignore", RuntimeWarning)
-        sol = optimize.minimize(_objective, v, args=(mod, s, logdet_s, p), method="BFGS",
+        sol = optimize.minimize(_objective_grad, v, args=(mod, s, logdet_s, p, ri, ci), jac=True, method="BFGS",
                                 options={"gtol": 1e-8, "maxiter": max_iter})
     v = sol.x
     v, grad = _fisher_scoring(v, mod, s, ri, ci, dup)
