@@ -106,3 +106,14 @@ def test_bootstrap_and_vif():
     r = a.scores[["Image", "Expectation", "Value"]].corr().to_numpy()
     assert np.allclose(sorted(p["vif"]), sorted(np.diag(np.linalg.inv(r))))
     assert {"weight_se", "loading_ci_low"} <= set(a.outer.columns)
+
+
+def test_model_from_the_questionnaire():
+    # ecsi_mobi's structure: the ECSI model; the constructs and paths come from the questionnaire
+    mobi = sq.read_dataset("mobi")
+    fit = pls(mobi, None)
+    assert len(fit.paths) == 12 and fit.converged
+    direct = pls(mobi.data, *__import__("servqual.psychometrics.pls", fromlist=["pls_model"]).pls_model("ecsi_mobi")[:2])
+    pd.testing.assert_frame_equal(fit.paths, direct.paths)
+    with pytest.raises(AnalysisError, match="no structure"):
+        pls(sq.read_dataset("kiosk"), None)

@@ -115,3 +115,27 @@ def test_seeded_bootstrap_is_reproducible():
     a = sem(cr, model, bootstrap=15, seed=5).estimates
     b = sem(cr, model, bootstrap=15, seed=5).estimates
     pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("case", ["corp_rep", pytest.param("mobi", marks=pytest.mark.slow)])
+def test_model_from_the_questionnaire_structure_equals_lavaan(case):
+    # the bundled questionnaires carry the structure of the lavaan reference models: the model built from
+    # the questionnaire gives lavaan's estimates and its indirect and total effects, by name
+    ref = json.loads((REF / f"{case}.json").read_text(encoding="utf-8"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        resp = sq.read_dataset(case)
+        fit = sem(resp, None)
+    want = pd.DataFrame(ref["parameter_estimates"])
+    reg = want[want["op"] == "~"].merge(fit.paths, on=["lhs", "rhs"], suffixes=("", "_got"))
+    assert len(reg) == (want["op"] == "~").sum()
+    np.testing.assert_allclose(reg["est_got"], reg["est"], atol=1e-4)
+    d = want[want["op"] == ":="].merge(fit.defined, on="lhs", suffixes=("", "_got"))
+    assert len(d) == (want["op"] == ":=").sum()
+    np.testing.assert_allclose(d["est_got"], d["est"], atol=1e-4)
+    np.testing.assert_allclose(d["se_got"], d["se"], atol=1e-4)
+
+
+def test_questionnaire_without_structure_is_a_clear_error():
+    with pytest.raises(AnalysisError, match="no structure"):
+        sem(sq.read_dataset("kiosk"), None)

@@ -50,8 +50,9 @@ from servqual._results import ResultMixin
 from servqual._validation import DEFAULT_SEED, as_frame, check_confidence, rng
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics.construct import htmt
+from servqual.survey.instrument import as_instrument
 
-__all__ = ["SCHEMES", "PLSResult", "pls"]
+__all__ = ["SCHEMES", "PLSResult", "pls", "pls_model"]
 
 #: Inner weighting schemes.
 SCHEMES = ("path", "factorial", "centroid")
@@ -123,7 +124,32 @@ class PLSResult(ResultMixin):
                 f"after {self.iterations} iterations."]
 
 
-def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None = None, *, plsc: bool = False,
+def pls_model(instrument, block: str | None = None) -> tuple[dict, list, dict]:
+    """The PLS model of a questionnaire's ``structure:``: ``(constructs, paths, modes)``.
+
+    Dimensions are measured by their items in ``block`` (mode B when ``measurement: formative``), an
+    outcome item is a single-indicator construct named by its id.
+
+    Examples
+    --------
+    >>> model, paths, modes = pls_model("ecsi_mobi")
+    >>> list(model)[:3], paths[0], modes["Image"]
+    (['Image', 'Expectation', 'Quality'], ('Image', 'Expectation'), 'A')
+    """
+    inst = as_instrument(instrument)
+    paths = inst.structural_paths()
+    if not paths:
+        raise AnalysisError(f"questionnaire {inst.id!r} has no structure: list its paths, e.g. "
+                            "structure: [{from: [quality], to: satisfaction}]")
+    meas = inst.model(block)
+    outcome_cols = {o.id: o.column() for o in inst.outcomes}
+    used = list(dict.fromkeys(c for p in paths for c in p))
+    model = {c: meas[c] if c in meas else [outcome_cols[c]] for c in used}
+    formative = {d.id for d in inst.dimensions if d.measurement == "formative"}
+    return model, paths, {c: "B" if c in formative else "A" for c in used}
+
+
+def pls(data, model, paths=None, scheme: str = "path", modes: dict | None = None, *, plsc: bool = False,
         bootstrap: int | None = None, seed=DEFAULT_SEED, confidence: float = 0.95, tol: float = 1e-7,
         max_iter: int = 300, refit_f2: bool = True) -> PLSResult:
     r"""Estimate a PLS path model: ``seminr::estimate_pls`` with composites (mode A by default, or B).
@@ -132,10 +158,12 @@ def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None 
     ----------
     data : DataFrame or Responses
         Rows with a missing value on an indicator are left out (listwise).
-    model : dict
-        ``{construct: [items]}``.
+    model : dict or Instrument
+        ``{construct: [items]}``; or a questionnaire (an Instrument, a file, a bundled name; None takes the
+        questionnaire of ``data``) whose ``structure:`` gives the constructs, the paths and the modes
+        (:func:`pls_model`).
     paths : list of (from, to)
-        The structural model.
+        The structural model (from the questionnaire when it is given).
     scheme : {"path", "factorial", "centroid"}
         Inner weighting scheme (seminr ``path_weighting`` / ``path_factorial`` / centroid).
     modes : dict, optional
@@ -172,6 +200,10 @@ def pls(data, model: dict, paths=None, scheme: str = "path", modes: dict | None 
     """
     if scheme not in SCHEMES:
         raise AnalysisError(f"scheme must be one of {', '.join(SCHEMES)}, got {scheme!r}")
+    if not isinstance(model, dict):
+        model, q_paths, q_modes = pls_model(model if model is not None else getattr(data, "instrument", None))
+        paths = q_paths if paths is None else paths
+        modes = {**q_modes, **(modes or {})}
     df = as_frame(data)
     constructs = list(model)
     items = [i for c in constructs for i in model[c]]

@@ -48,9 +48,10 @@ from servqual._results import ResultMixin
 from servqual._validation import DEFAULT_SEED, as_frame, check_confidence, rng
 from servqual.exceptions import AnalysisError, HeywoodWarning, ServqualWarning
 from servqual.psychometrics.cfa_robust import duplication_matrix, vech_index
+from servqual.survey.instrument import as_instrument
 from servqual.psychometrics.fit_indices import incremental, rmsea, rmsea_interval, rmsea_pvalues
 
-__all__ = ["SEMResult", "sem", "parse_syntax"]
+__all__ = ["SEMResult", "sem", "parse_syntax", "sem_syntax"]
 
 _TERM = re.compile(r"^(?:(?P<mod>[A-Za-z_][\w.]*|-?\d+(?:\.\d+)?)\s*\*\s*)?(?P<var>[A-Za-z_][\w.]*)$")
 
@@ -361,7 +362,98 @@ class SEMResult(ResultMixin):
         return [f"Structural equation model (ML, as lavaan), N = {self.n}; paths with p < .05: {names or 'none'}."]
 
 
-def sem(data, model: str, *, max_iter: int = 2000, bootstrap: int | None = None, seed=DEFAULT_SEED,
+def _latent_name(oid: str, column: str, taken: set) -> str:
+    """The construct name of a single-indicator outcome (not the name of its column)."""
+    for cand in (oid if oid != column else oid.upper(), f"{oid}_F"):
+        if cand != column and cand not in taken:
+            return cand
+    raise AnalysisError(f"cannot name the construct of outcome {oid!r}")  # pragma: no cover
+
+
+def sem_syntax(instrument, block: str | None = None, *, effects: bool = True) -> str:
+    """lavaan syntax of the questionnaire's ``structure:``: measurement, labelled paths and their effects.
+
+    Every dimension in the structure is measured by its items in ``block``; an outcome item enters as a
+    single-indicator construct (loading 1, residual variance 0). Each path ``X -> Y`` is labelled
+    ``b_X_Y``; with ``effects``, every indirect path from a construct to another gets a defined parameter
+    ``ind_X_..._Y``, and each pair with an indirect path its total indirect ``totind_X_Y`` and total effect
+    ``total_X_Y`` (the direct path plus the indirect ones).
+
+    Examples
+    --------
+    >>> print(sem_syntax("corp_rep", effects=False))
+    COMP =~ comp_1 + comp_2 + comp_3
+    LIKE =~ like_1 + like_2 + like_3
+    CUSA =~ 1*cusa
+    cusa ~~ 0*cusa
+    CUSL =~ cusl_1 + cusl_2 + cusl_3
+    CUSA ~ b_COMP_CUSA*COMP + b_LIKE_CUSA*LIKE
+    CUSL ~ b_COMP_CUSL*COMP + b_LIKE_CUSL*LIKE + b_CUSA_CUSL*CUSA
+    """
+    inst = as_instrument(instrument)
+    paths = inst.structural_paths()
+    if not paths:
+        raise AnalysisError(f"questionnaire {inst.id!r} has no structure: list its paths, e.g. "
+                            "structure: [{from: [quality], to: satisfaction}]")
+    meas = inst.model(block)
+    outcome_cols = {o.id: o.column() for o in inst.outcomes}
+    appearance = list(dict.fromkeys(c for p in paths for c in p))
+    targets = {b for _, b in paths}
+    order = [c for c in appearance if c not in targets] + [c for c in appearance if c in targets]
+    name, lines = {}, []
+    for c in order:
+        if c in meas:
+            name[c] = c
+            lines.append(f"{c} =~ " + " + ".join(meas[c]))
+        else:
+            col = outcome_cols[c]
+            name[c] = _latent_name(c, col, set(meas) | set(name.values()))
+            lines += [f"{name[c]} =~ 1*{col}", f"{col} ~~ 0*{col}"]
+    preds: dict = {}
+    for a, b in paths:
+        preds.setdefault(name[b], []).append(name[a])
+    for to, froms in preds.items():
+        lines.append(f"{to} ~ " + " + ".join(f"b_{a}_{to}*{a}" for a in froms))
+    if effects:
+        lines += _effect_definitions([(name[a], name[b]) for a, b in paths])
+    return "\n".join(lines)
+
+
+def _effect_definitions(paths: list) -> list:
+    """``:=`` lines of every indirect path, the total indirect and the total effect of each pair."""
+    succ: dict = {}
+    for a, b in paths:
+        succ.setdefault(a, []).append(b)
+    direct = set(paths)
+    nodes = list(dict.fromkeys(c for p in paths for c in p))
+    out = []
+    for src in nodes:
+        chains: dict = {}
+
+        def walk(node, trail):
+            for nxt in succ.get(node, []):
+                route = trail + [nxt]
+                if len(route) > 2:
+                    chains.setdefault(nxt, []).append(route)
+                walk(nxt, route)
+
+        walk(src, [src])
+        for dst in nodes:
+            routes = chains.get(dst)
+            if not routes:
+                continue
+            names = []
+            for route in routes:
+                nm = "ind_" + "_".join(route)
+                out.append(f"{nm} := " + "*".join(f"b_{u}_{v}" for u, v in zip(route, route[1:])))
+                names.append(nm)
+            out.append(f"totind_{src}_{dst} := " + " + ".join(names))
+            out.append(f"total_{src}_{dst} := " + (f"b_{src}_{dst} + " if (src, dst) in direct else "")
+                       + f"totind_{src}_{dst}")
+    return out
+
+
+def sem(data, model, *, block: str | None = None, max_iter: int = 2000, bootstrap: int | None = None, seed=DEFAULT_SEED,
         resamples=None, confidence: float = 0.95) -> SEMResult:
     """Fit a structural equation model by ML: ``lavaan::sem(model, data)``.
 
@@ -369,9 +461,13 @@ def sem(data, model: str, *, max_iter: int = 2000, bootstrap: int | None = None,
     ----------
     data : DataFrame or Responses
         Rows with a missing value on an indicator are left out (listwise).
-    model : str
+    model : str or Instrument
         lavaan syntax: ``=~``, ``~`` (among latent variables; single items as ``F =~ 1*x`` with
-        ``x ~~ 0*x``), ``~~``, labels ``a*X``, fixed values ``1*x``, and ``:=`` defined parameters.
+        ``x ~~ 0*x``), ``~~``, labels ``a*X``, fixed values ``1*x``, and ``:=`` defined parameters; or a
+        questionnaire (an Instrument, a file, a bundled name) whose ``structure:`` gives the model
+        (:func:`sem_syntax`).
+    block : str, optional
+        With a questionnaire: the block whose columns measure the dimensions.
     max_iter : int
     bootstrap : int, optional
         Number of bootstrap resamples (lavaan's ``se = "bootstrap"``); adds ``boot_se`` and the
@@ -397,6 +493,8 @@ def sem(data, model: str, *, max_iter: int = 2000, bootstrap: int | None = None,
     the full-sample estimates (as lavaan's); the draws agree with lavaan's on the same resamples to 1e-5,
     and the intervals follow ``boot::norm.inter`` as lavaan's ``parameterEstimates`` does.
     """
+    if not isinstance(model, str) or "~" not in model:
+        model = sem_syntax(model if model is not None else getattr(data, "instrument", None), block)
     statements, defined = parse_syntax(model)
     df = as_frame(data)
     mod = _build(statements, df.columns)

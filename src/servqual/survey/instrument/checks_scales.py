@@ -10,7 +10,7 @@ a valid answer on any scale in use, and the expectation and perception blocks mu
 from __future__ import annotations
 
 from servqual.survey.instrument.model import Scale, format_number
-from servqual.survey.instrument.problems import Problems, is_number, parse_text
+from servqual.survey.instrument.problems import Problems, is_non_finite, is_number, parse_text
 from servqual.survey.instrument.yaml_lines import line_of
 
 __all__ = ["parse_scale", "parse_named_scales", "parse_default_scale", "parse_missing_codes", "check_missing_codes",
@@ -27,6 +27,8 @@ def parse_scale(v, pr: Problems, line: int, what: str, named: dict) -> Scale | N
     'high'
     >>> parse_scale({"min": 5, "max": 1}, pr, 3, "scale", {}) is None, pr.errors
     (True, [(3, 'scale: min (5) must be below max (1)')])
+    >>> parse_scale({"min": 1, "max": float("inf")}, pr, 4, "scale", {}) is None, pr.errors[-1]
+    (True, (4, 'scale: min and max must be finite numbers, got min=1, max=inf; write the ends of the scale, e.g. {min: 1, max: 7}'))
     """
     if v is None:
         return None
@@ -44,7 +46,11 @@ def parse_scale(v, pr: Problems, line: int, what: str, named: dict) -> Scale | N
         pr.err(ln, f"{what}: unknown key(s) {', '.join(map(str, unknown))}; a scale has min, max, labels, type")
     lo, hi = v.get("min"), v.get("max")
     ok = True
-    if not is_number(lo) or not is_number(hi):
+    if is_non_finite(lo) or is_non_finite(hi):
+        pr.err(ln, f"{what}: min and max must be finite numbers, got min={lo!r}, max={hi!r}; "
+                   "write the ends of the scale, e.g. {min: 1, max: 7}")
+        ok = False
+    elif not is_number(lo) or not is_number(hi):
         pr.err(ln, f"{what}: min and max must be numbers, got min={lo!r}, max={hi!r}")
         ok = False
     elif lo >= hi:

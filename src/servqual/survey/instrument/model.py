@@ -247,6 +247,7 @@ class Instrument:
     attention_checks: tuple = ()
     kpis: tuple = ()
     hierarchy: Hierarchy | None = None
+    structure: tuple = ()  # ((from ids), to id) of the structural model
     respondent_id: str | None = None
     duration_column: str | None = None
     duration_unit: str = "seconds"
@@ -361,6 +362,10 @@ class Instrument:
         bid = self.block_id(block)
         return {d.id: [it.column(bid) for it in d.items] for d in self.dimensions
                 if not reflective_only or d.measurement == "reflective"}
+
+    def structural_paths(self) -> list:
+        """The paths ``(from, to)`` of the questionnaire's ``structure:`` (empty without one)."""
+        return [(a, to) for froms, to in self.structure for a in froms]
 
     def reverse_columns(self, block: str | None = None) -> list:
         bid = self.block_id(block)

@@ -8,16 +8,19 @@ problem as ``file:line: message``, sorted by line. Ids and data columns are clai
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from dataclasses import dataclass, field
 
+from servqual._safeio import remove_illegal_xml
 from servqual._text import LANGS, Text
 from servqual.exceptions import InstrumentError, InstrumentWarning
 from servqual.survey.instrument.model import Scale
 from servqual.survey.instrument.yaml_lines import line_of, with_lines
 
-__all__ = ["Problems", "Claims", "Context", "ID_PATTERN", "check_id", "check_keys", "is_number", "mappings", "parse_text"]
+__all__ = ["Problems", "Claims", "Context", "ID_PATTERN", "check_id", "check_keys", "is_number", "is_non_finite", "mappings",
+           "parse_text", "check_characters"]
 
 #: What an id may look like: letters, digits, ``_``, ``.``, ``-``, not starting with a digit.
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
@@ -123,15 +126,64 @@ def check_keys(pr: Problems, mapping: dict, allowed, label: str) -> None:
 
 
 def is_number(v) -> bool:
-    """Whether ``v`` is an int or float (a YAML ``true`` is not a number)."""
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    """Whether ``v`` is a finite int or float (a YAML ``true`` is not a number, nor ``.inf`` or ``.nan``).
+
+    An integer too large for a floating-point number is not a number either.
+
+    Examples
+    --------
+    >>> is_number(7), is_number(2.5), is_number(True), is_number(float("inf")), is_number(float("nan")), is_number(10**400)
+    (True, True, False, False, False, False)
+    """
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an int beyond the range of a float
+        return False
+
+
+def is_non_finite(v) -> bool:
+    """Whether ``v`` is an int or float that :func:`is_number` refuses: ``.inf``, ``.nan`` or a huge integer.
+
+    Examples
+    --------
+    >>> is_non_finite(float("-inf")), is_non_finite(float("nan")), is_non_finite(3), is_non_finite("x")
+    (True, True, False, False)
+    """
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and not is_number(v)
+
+
+def check_characters(s: str, pr: Problems, line: int, what: str) -> None:
+    """A text may not hold control characters (other than tab and line breaks), lone surrogates,
+    U+FFFE or U+FFFF: the characters that XML, and so a workbook or a Word document, cannot hold.
+
+    Examples
+    --------
+    >>> pr = Problems("q.yaml")
+    >>> check_characters("ring the \\x07 bell", pr, 4, "item a1 text")
+    >>> pr.errors
+    [(4, 'item a1 text holds the control character U+0007 (character 10); remove it: a text may hold tabs and line breaks, not control characters')]
+    """
+    clean = remove_illegal_xml(s)
+    if clean == s:
+        return
+    at = next((i for i, (a, b) in enumerate(zip(s, clean)) if a != b), len(clean))
+    code = ord(s[at])
+    what_char = "control character" if code < 0x20 else "character"
+    pr.err(line, f"{what} holds the {what_char} U+{code:04X} (character {at + 1}); remove it: "
+                 "a text may hold tabs and line breaks, not control characters")
 
 
 def parse_text(v, pr: Problems, line: int, what: str) -> Text:
-    """A bilingual text from a plain string (both languages) or a ``{zh: ..., en: ...}`` mapping."""
+    """A bilingual text from a plain string (both languages) or a ``{zh: ..., en: ...}`` mapping.
+
+    A text holding a control character (see :func:`check_characters`) is a problem at ``line``.
+    """
     if v is None:
         return Text()
     if isinstance(v, str):
+        check_characters(v, pr, line, what)
         return Text(zh=v, en=v)
     if isinstance(v, dict):
         bad = [k for k in v if k not in LANGS]
@@ -140,6 +192,8 @@ def parse_text(v, pr: Problems, line: int, what: str) -> Text:
         for k in LANGS:
             if k in v and not isinstance(v[k], str):
                 pr.err(line_of(v, k), f"{what}.{k} must be text, got {v[k]!r}")
+            elif k in v:
+                check_characters(v[k], pr, line_of(v, k) or line, f"{what}.{k}")
         return Text(zh=v.get("zh") if isinstance(v.get("zh"), str) else None, en=v.get("en") if isinstance(v.get("en"), str) else None)
     pr.err(line, f"{what} must be text or a mapping {{zh: ..., en: ...}}, got {v!r}")
     return Text()
