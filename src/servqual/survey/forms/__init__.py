@@ -19,6 +19,12 @@ module                        what
 :mod:`.xlsx`                  the Excel sheets the codebook, template and XLSForm share
 ============================  =====================================================================
 
+Text from the questionnaire cannot act in any output: spreadsheet cells that start like a formula get
+a leading ``'`` (negative numbers stay numbers), Markdown and HTML are escaped, and characters that XML
+forbids are removed. Every file is written to a temporary name beside its destination and renamed when
+complete, never through a symbolic link and never onto an input file: the questionnaire file the
+instrument was read from, and the files passed as ``inputs=``.
+
 Examples
 --------
 >>> import tempfile

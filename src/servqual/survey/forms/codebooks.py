@@ -6,9 +6,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from servqual._safeio import atomic_write, write_csv
 from servqual._text import Text, check_lang
-from servqual.survey.forms.layout import KANO_LABELS, ROLE_NAMES, WORDING, field_label, md_cell, show_value, table_value
-from servqual.survey.forms.xlsx import write_xlsx
+from servqual.exceptions import OutputFileError
+from servqual.survey.forms.layout import (
+    KANO_LABELS,
+    ROLE_NAMES,
+    WORDING,
+    check_form_output,
+    field_label,
+    form_inputs,
+    md_cell,
+    md_code,
+    show_value,
+    table_value,
+)
+from servqual.survey.forms.xlsx import plain_number, plain_numbers, write_workbook
 from servqual.survey.instrument import Scale, as_instrument
 
 __all__ = ["codebook", "write_codebook", "CODEBOOK_COLUMNS"]
@@ -137,11 +150,12 @@ def codebook(instrument, lang: str | None = None) -> pd.DataFrame:
 
 def _md_table(df: pd.DataFrame) -> str:
     def cell(v):
+        v = plain_number(v)
         if v is None or (isinstance(v, float) and v != v):
             return ""
         if isinstance(v, bool):
             return "yes" if v else ""
-        return md_cell(show_value(v) if isinstance(v, (int, float)) else v)
+        return show_value(v) if isinstance(v, (int, float)) else md_cell(v)
 
     lines = ["| " + " | ".join(df.columns) + " |", "|" + "|".join(["---"] * len(df.columns)) + "|"]
     for row in df.itertuples(index=False):
@@ -149,7 +163,10 @@ def _md_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def write_codebook(instrument, path, lang: str | None = None) -> Path:
+_SUFFIXES = (".csv", ".md", ".markdown", ".xlsx")
+
+
+def write_codebook(instrument, path, lang: str | None = None, *, inputs=()) -> Path:
     """Write the codebook (see :func:`codebook`).
 
     Parameters
@@ -159,28 +176,58 @@ def write_codebook(instrument, path, lang: str | None = None) -> Path:
         ``.csv``, ``.md`` or ``.xlsx``; parent folders are created.
     lang : {"zh", "en"} or None
         Language of the labels (None: both).
+    inputs : iterable of path
+        The input files of the run, never overwritten (the questionnaire file the instrument was read
+        from is always one of them).
 
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    OutputFileError
+        ``path`` has another suffix, is a folder, a symbolic link or an input file, or its folder
+        cannot take a file; nothing is written.
+
+    Notes
+    -----
     ``.csv``: UTF-8 with BOM (``utf-8-sig``), so Excel on Chinese Windows shows the Chinese text correctly;
-    ``.md``: a Markdown document with a header and one table; ``.xlsx``: one sheet ``codebook``.
-    Returns the path written.
+    ``.md``: a Markdown document with a header and one table; ``.xlsx``: one sheet ``codebook``. Text
+    from the questionnaire cannot act in any of them: a spreadsheet cell that starts like a formula
+    (``=``, ``+``, ``-``, ``@``, tab, CR) gets a leading ``'`` (a negative number stays a number), Markdown
+    is escaped (no tag, link or table break), and characters that XML forbids are removed. The file is
+    written to a temporary name and renamed when complete.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_codebook("after_sales_service_quality", folder / "codebook.md").name
+    'codebook.md'
     """
     inst = as_instrument(instrument)
-    p = Path(path)
-    cb = codebook(inst, lang=lang)
+    inputs = form_inputs(inst, inputs)
+    p = check_form_output(path, inputs, "codebook")
     suf = p.suffix.lower()
-    p.parent.mkdir(parents=True, exist_ok=True)
+    if suf not in _SUFFIXES:
+        raise OutputFileError(f"{p}: a codebook is written as .csv, .md or .xlsx, not {suf or 'a file without suffix'}",
+                              path=p)
+    cb = codebook(inst, lang=lang)
     if suf == ".csv":
-        cb.to_csv(p, index=False, encoding="utf-8-sig")
-    elif suf in (".md", ".markdown"):
-        head = [f"# Codebook: {inst.title.get(lang or 'zh', inst.id)}", ""]
-        meta = [f"- questionnaire: `{inst.id}`" + (f" version {inst.version}" if inst.version else "")]
-        meta.append(f"- {len(cb)} data columns; missing codes: {', '.join(show_value(m) for m in inst.missing_codes) or 'none'}")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        write_csv(plain_numbers(cb), p, inputs=inputs)
+    elif suf == ".xlsx":
+        write_workbook({"codebook": cb}, p, inputs=inputs)
+    else:
+        head = [f"# Codebook: {md_cell(inst.title.get(lang or 'zh', inst.id))}", ""]
+        meta = [f"- questionnaire: {md_code(inst.id)}" + (f" version {md_cell(inst.version)}" if inst.version else "")]
+        codes = ", ".join(md_cell(m) if isinstance(m, str) else show_value(m) for m in inst.missing_codes)
+        meta.append(f"- {len(cb)} data columns; missing codes: {codes or 'none'}")
         meta.append("- reverse-keyed items are scored as min + max - x")
         if inst.citation:
             meta.append(f"- source: {md_cell(inst.citation)}")
-        p.write_text("\n".join(head + meta + ["", _md_table(cb), ""]), encoding="utf-8")
-    elif suf == ".xlsx":
-        write_xlsx(p, {"codebook": cb})
-    else:
-        raise ValueError(f"{p}: a codebook is written as .csv, .md or .xlsx, not {suf or 'a file without suffix'}")
+        with atomic_write(p, "w", encoding="utf-8", inputs=inputs, create_parents=True) as fh:
+            fh.write("\n".join(head + meta + ["", _md_table(cb), ""]))
     return p

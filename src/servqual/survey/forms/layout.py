@@ -9,15 +9,18 @@ the SERVQUAL block roles and the Kano answers live here in both languages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from servqual._safeio import check_output_file, escape_markdown
 from servqual._text import Text
 from servqual.survey.instrument import Instrument, Scale
 
 __all__ = [
     "WORDING", "ROLE_NAMES", "KANO_LABELS", "Question", "Group", "Section", "layout", "answer_runs",
     "answer_options", "scale_key", "legend_scales", "legend_text", "field_label", "part_title", "show_value", "table_value",
-    "md_cell",
+    "md_cell", "md_code", "form_inputs", "check_form_output",
 ]
 
 # --------------------------------------------------------------------------------------------------
@@ -163,8 +166,69 @@ def table_value(v):
 
 
 def md_cell(s) -> str:
-    """Text made safe for one Markdown table cell (pipes and backslashes escaped, on one line)."""
-    return str(s).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
+    """Text made inert for one Markdown table cell or heading, on one line (see :func:`escape_markdown`).
+
+    Examples
+    --------
+    >>> md_cell("b | c"), md_cell("<img src=x onerror=alert(1)>")
+    ('b \\\\| c', '&lt;img src=x onerror=alert(1)&gt;')
+    """
+    return escape_markdown(s, inline=True).strip()
+
+
+_PLAIN_CODE = re.compile(r"[\w.\-]+")
+
+
+def md_code(s) -> str:
+    """A data column or id as Markdown code (``"`eff1`"``) when it holds only letters, digits, ``_``, ``.``
+    and ``-``; any other name is shown as escaped text (a backtick would close a code span, and a code
+    span shows entities literally).
+
+    Examples
+    --------
+    >>> md_code("eff1"), md_code("a`<b>")
+    ('`eff1`', 'a\\\\`&lt;b&gt;')
+    """
+    s = str(s)
+    return f"`{s}`" if _PLAIN_CODE.fullmatch(s) else md_cell(s)
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing: the output place of a form, checked before the form is built
+# --------------------------------------------------------------------------------------------------
+def form_inputs(inst: Instrument, inputs=()) -> tuple:
+    """The files a form may never overwrite: ``inputs`` and the questionnaire file ``inst`` was read from.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> [p.name for p in form_inputs(sq.load_instrument("kiosk"))]
+    ['kiosk_kservqual.yaml']
+    """
+    if isinstance(inputs, (str, bytes, Path)):
+        inputs = (inputs,)
+    out = tuple(Path(p) for p in inputs if p is not None and str(p) != "")
+    if inst.source and Path(inst.source).is_file():
+        out += (Path(inst.source),)
+    return out
+
+
+def check_form_output(path, inputs, what: str) -> Path:
+    """Check the place of a form's file before it is built (see :func:`servqual._safeio.check_output_file`):
+    not a folder, a link or an input; missing folders are accepted (they are created when writing).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> check_form_output(folder / "new" / "codebook.csv", (), "codebook").name
+    'codebook.csv'
+    >>> check_form_output(folder, (), "codebook")
+    Traceback (most recent call last):
+    ...
+    servqual.exceptions.OutputFileError: the codebook ... is a folder: give a file name
+    """
+    return check_output_file(path, inputs=inputs, what=what, create_parents=True)
 
 
 # --------------------------------------------------------------------------------------------------

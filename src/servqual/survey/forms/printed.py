@@ -13,15 +13,20 @@ import html
 from importlib import resources
 from pathlib import Path
 
+from servqual._safeio import atomic_write, escape_markdown, remove_illegal_xml
 from servqual._text import check_lang
+from servqual.exceptions import OutputFileError
 from servqual.survey.forms.layout import (
     WORDING,
     answer_options,
     answer_runs,
+    check_form_output,
+    form_inputs,
     layout,
     legend_scales,
     legend_text,
     md_cell,
+    md_code,
     part_title,
     show_value,
 )
@@ -70,6 +75,11 @@ def render_questionnaire(instrument, lang: str = "zh", format: str = "md", *, sh
     Question numbers run through the whole form. Items that share a scale share one table; an item with
     its own scale (per-item override) starts a new table.
 
+    Every text of the questionnaire is made inert: HTML entities in the HTML page; in Markdown, entities
+    for ``<``, ``>``, ``&`` and backslash escapes for the characters that open links, emphasis, code and
+    table cells (:func:`servqual._safeio.escape_markdown`), so ``<script>``, ``<img onerror=...>`` and
+    ``[x](javascript:...)`` show as the same characters. Characters that XML forbids are removed.
+
     Examples
     --------
     >>> import servqual as sq
@@ -96,18 +106,18 @@ def _render_md(inst: Instrument, sections: list, lang: str, show_columns: bool) 
     t = lambda key: WORDING[key].get(lang)  # noqa: E731
     out = [f"# {md_cell(_title(inst, lang))}", ""]
     if inst.version:
-        out += [f"{t('version')}{'：' if lang == 'zh' else ': '}{inst.version}", ""]
+        out += [f"{t('version')}{'：' if lang == 'zh' else ': '}{md_cell(inst.version)}", ""]
     if inst.instructions:
-        out += [inst.instructions.get(lang).strip(), ""]
+        out += [escape_markdown(inst.instructions.get(lang).strip()), ""]
     n = 0
     colon = "　" if lang == "zh" else ": "
     colon2 = "：" if lang == "zh" else ": "
     for si, sec in enumerate(sections, 1):
-        out += [f"## {part_title(si, lang)}{colon}{sec.title.get(lang)}", ""]
+        out += [f"## {part_title(si, lang)}{colon}{md_cell(sec.title.get(lang))}", ""]
         if sec.note:
             out += [f"*{md_cell(sec.note.get(lang))}*", ""]
         for sc in legend_scales(sec):
-            out += [f"{t('legend')}{colon2}{legend_text(sc, lang)}", ""]
+            out += [f"{t('legend')}{colon2}{md_cell(legend_text(sc, lang))}", ""]
         for g in sec.groups:
             if g.title:
                 out += [f"### {md_cell(g.title.get(lang))}", ""]
@@ -120,7 +130,7 @@ def _render_md(inst: Instrument, sections: list, lang: str, show_columns: bool) 
                     out.append("| :-: | :-- | " + " | ".join([":-:"] * len(opts)) + " |")
                     for q in run:
                         n += 1
-                        no = f"{n} `{q.column}`" if show_columns else str(n)
+                        no = f"{n} {md_code(q.column)}" if show_columns else str(n)
                         out.append(f"| {no} | {md_cell(q.text.get(lang, q.column))} | " + " | ".join(["☐"] * len(opts)) + " |")
                 else:
                     head = t("field") if q0.kind == "text" else t("question")
@@ -128,7 +138,7 @@ def _render_md(inst: Instrument, sections: list, lang: str, show_columns: bool) 
                     out.append("| :-: | :-- | :-- |")
                     for q in run:
                         n += 1
-                        no = f"{n} `{q.column}`" if show_columns else str(n)
+                        no = f"{n} {md_code(q.column)}" if show_columns else str(n)
                         blank = "________________"
                         if q.kind == "number" and q.scale is not None:
                             blank += WORDING["range"].get(lang).format(show_value(q.scale.min), show_value(q.scale.max))
@@ -140,10 +150,8 @@ def _render_md(inst: Instrument, sections: list, lang: str, show_columns: bool) 
     return "\n".join(out)
 
 
-
-
 def _render_html(inst: Instrument, sections: list, lang: str, show_columns: bool) -> str:
-    e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
+    e = lambda s: html.escape(remove_illegal_xml(str(s)), quote=False)  # noqa: E731
     t = lambda key: e(WORDING[key].get(lang))  # noqa: E731
     title = e(_title(inst, lang))
     body = [f"<h1>{title}</h1>"]
@@ -156,7 +164,7 @@ def _render_html(inst: Instrument, sections: list, lang: str, show_columns: bool
     colon2 = "：" if lang == "zh" else ": "
     for si, sec in enumerate(sections, 1):
         cls = ' class="contact"' if sec.id == "contact" else ""
-        body.append(f'<section id="part-{e(sec.id)}"{cls}>')
+        body.append(f'<section id="part-{html.escape(remove_illegal_xml(sec.id))}"{cls}>')
         body.append(f"<h2>{e(part_title(si, lang))}{colon}{e(sec.title.get(lang))}</h2>")
         if sec.note:
             body.append(f'<p class="note">{e(sec.note.get(lang))}</p>')
@@ -204,20 +212,57 @@ def _render_html(inst: Instrument, sections: list, lang: str, show_columns: bool
     )
 
 
-def write_questionnaire(instrument, path, lang: str = "zh", format: str | None = None, *, show_columns: bool = False) -> Path:
+def write_questionnaire(instrument, path, lang: str = "zh", format: str | None = None, *, show_columns: bool = False,
+                        inputs=()) -> Path:
     """Write the printable questionnaire (see :func:`render_questionnaire`) to ``path`` (UTF-8).
 
-    ``format`` defaults to the file suffix: ``.md`` / ``.markdown`` -> Markdown, ``.html`` / ``.htm`` -> HTML.
-    Returns the path written.
+    Parameters
+    ----------
+    instrument : Instrument or str or pathlib.Path
+    path : str or pathlib.Path
+        Parent folders are created.
+    lang : {"zh", "en"}
+    format : {"md", "html"}, optional
+        Defaults to the file suffix: ``.md`` / ``.markdown`` -> Markdown, ``.html`` / ``.htm`` -> HTML.
+    show_columns : bool, default False
+        Print each question's data column next to its number.
+    inputs : iterable of path
+        The input files of the run, never overwritten (the questionnaire file the instrument was read
+        from is always one of them).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    OutputFileError
+        The format cannot be told from the suffix, or ``path`` is a folder, a symbolic link or an input
+        file, or its folder cannot take a file; nothing is written.
+
+    Notes
+    -----
+    Every text of the questionnaire is escaped (HTML entities in the HTML page; Markdown escapes and
+    entities in the Markdown, so no tag, link, image or table break survives), characters that XML
+    forbids are removed, and the file is written to a temporary name and renamed when complete.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> write_questionnaire("kiosk", Path(tempfile.mkdtemp()) / "form.md", lang="en").name
+    'form.md'
     """
-    p = Path(path)
+    inst = as_instrument(instrument)
+    inputs = form_inputs(inst, inputs)
+    p = check_form_output(path, inputs, "printable form")
     if format is None:
         suf = p.suffix.lower()
         format = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(suf)
         if format is None:
-            raise ValueError(f"{p}: cannot tell the format from the suffix {suf!r}; use .md or .html (or give format='md'/'html')")
-    text = render_questionnaire(instrument, lang=lang, format=format, show_columns=show_columns)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(text, encoding="utf-8")
+            raise OutputFileError(f"{p}: cannot tell the format from the suffix {suf!r}; use .md or .html "
+                                  "(or give format='md'/'html')", path=p)
+    text = render_questionnaire(inst, lang=lang, format=format, show_columns=show_columns)
+    with atomic_write(p, "w", encoding="utf-8", inputs=inputs, create_parents=True) as fh:
+        fh.write(text)
     return p
-

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from servqual._safeio import remove_illegal_xml, write_csv
+from servqual.exceptions import OutputFileError
 from servqual.survey.forms.codebooks import codebook
-from servqual.survey.forms.layout import show_value
-from servqual.survey.forms.xlsx import append_sheet, column_letter
+from servqual.survey.forms.layout import check_form_output, form_inputs, show_value
+from servqual.survey.forms.xlsx import append_sheet, column_letter, header_row, save_workbook
 from servqual.survey.instrument import as_instrument
 
 __all__ = ["response_template", "write_template"]
@@ -31,7 +33,7 @@ def response_template(instrument) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}, columns=cols)
 
 
-def write_template(instrument, path) -> Path:
+def write_template(instrument, path, *, inputs=()) -> Path:
     """Write the blank response template (see :func:`response_template`).
 
     Parameters
@@ -39,34 +41,60 @@ def write_template(instrument, path) -> Path:
     instrument : Instrument or str or pathlib.Path
     path : str or pathlib.Path
         ``.csv`` or ``.xlsx``; parent folders are created.
+    inputs : iterable of path
+        The input files of the run, never overwritten (the questionnaire file the instrument was read
+        from is always one of them).
 
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    OutputFileError
+        ``path`` has another suffix, is a folder, a symbolic link or an input file, or its folder
+        cannot take a file; nothing is written.
+
+    Notes
+    -----
     ``.csv``: the header row only, UTF-8 with BOM. ``.xlsx``: sheet ``responses`` (header row, frozen,
     with an input message showing each column's wording and an input check that accepts only the scale
     points or a declared missing code in every answer column) and sheet ``codebook``. Read the filled-in
-    file with :func:`servqual.read_responses`. Returns the path written.
+    file with :func:`servqual.read_responses`. A column name that starts like a spreadsheet formula
+    (``=``, ``+``, ``-``, ``@``, tab, CR) is written with a leading ``'``, and characters that XML forbids
+    are removed from the wording; the file is written to a temporary name and renamed when complete.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_template("kiosk", Path(tempfile.mkdtemp()) / "template.csv")
+    >>> p.read_text(encoding="utf-8-sig").split(",")[:2]
+    ['respondent_id', 'sq01_exp']
     """
     inst = as_instrument(instrument)
-    p = Path(path)
-    tmpl = response_template(inst)
+    inputs = form_inputs(inst, inputs)
+    p = check_form_output(path, inputs, "response template")
     suf = p.suffix.lower()
-    p.parent.mkdir(parents=True, exist_ok=True)
+    if suf not in (".csv", ".xlsx"):
+        raise OutputFileError(
+            f"{p}: a response template is written as .csv or .xlsx, not {suf or 'a file without suffix'}", path=p)
+    tmpl = response_template(inst)
     if suf == ".csv":
-        tmpl.to_csv(p, index=False, encoding="utf-8-sig")
-        return p
-    if suf != ".xlsx":
-        raise ValueError(f"{p}: a response template is written as .csv or .xlsx, not {suf or 'a file without suffix'}")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        return write_csv(tmpl, p, inputs=inputs)
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     cb = codebook(inst)
     wb = Workbook()
     ws = wb.active
     ws.title = "responses"
-    ws.append(list(tmpl.columns))
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    header_row(ws, tmpl.columns)
+    fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
-        cell.font, cell.fill = bold, fill
+        cell.fill = fill
     ws.freeze_panes = "B2"
     num_missing = [float(m) for m in inst.missing_codes if not isinstance(m, str)]
     for i, r in enumerate(cb.itertuples(index=False), start=1):
@@ -93,11 +121,10 @@ def write_template(instrument, path) -> Path:
             dv.showErrorMessage = True
         if dv is None:
             dv = DataValidation(type="custom", formula1="TRUE", allow_blank=True)
-        dv.promptTitle = str(r.column)[:32]
-        dv.prompt = wording[:255]
+        dv.promptTitle = remove_illegal_xml(str(r.column))[:32]
+        dv.prompt = remove_illegal_xml(wording)[:255]
         dv.showInputMessage = True
         dv.add(f"{letter}2:{letter}1048576")
         ws.add_data_validation(dv)
     append_sheet(wb, "codebook", cb)
-    wb.save(p)
-    return p
+    return save_workbook(wb, p, inputs=inputs)

@@ -12,9 +12,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from servqual._safeio import neutralise_cell
 from servqual._text import Text
-from servqual.survey.forms.layout import KANO_LABELS, WORDING, Question, layout, scale_key, show_value
-from servqual.survey.forms.xlsx import write_xlsx
+from servqual.exceptions import OutputFileError
+from servqual.survey.forms.layout import (
+    KANO_LABELS,
+    WORDING,
+    Question,
+    check_form_output,
+    form_inputs,
+    layout,
+    scale_key,
+    show_value,
+)
+from servqual.survey.forms.xlsx import plain_number, write_workbook
 from servqual.survey.instrument import Scale, as_instrument
 
 __all__ = ["xlsform", "write_xlsform", "xlsform_export_names", "XLSFORM_LANGUAGES", "SURVEY_COLUMNS", "CHOICES_COLUMNS"]
@@ -52,6 +63,12 @@ def xlsform(instrument, *, required: bool = True, enforce_attention: bool = Fals
         ``survey`` (columns ``type, name, label::Chinese (zh), label::English (en), hint::..., required,
         constraint, constraint_message::..., appearance, calculation``), ``choices`` (``list_name, name,
         label::...``) and ``settings`` (``form_title, form_id, version, default_language``).
+
+    Raises
+    ------
+    ValueError
+        A data column that is not a valid XLSForm name, or a Kano answer code that a spreadsheet would
+        read as a formula (a choice name must reach the form unchanged).
 
     Notes
     -----
@@ -136,6 +153,11 @@ def xlsform(instrument, *, required: bool = True, enforce_attention: bool = Fals
         if "kano" not in list_names:
             list_names.add("kano")
             for a, code in inst.kano_answers:
+                if neutralise_cell(plain_number(str(code))) != plain_number(str(code)):
+                    raise ValueError(
+                        f"questionnaire {inst.id!r}: the Kano answer code {str(code)!r} starts like a spreadsheet formula "
+                        "(=, +, -, @, tab, CR) or holds a control character, so it cannot be an XLSForm choice name "
+                        "unchanged; rename it in the questionnaire (kano: answers:)")
                 c = {"list_name": "kano", "name": str(code)}
                 for lg in langs:
                     c[f"label::{XLSFORM_LANGUAGES[lg]}"] = KANO_LABELS[a].get(lg)
@@ -241,19 +263,58 @@ def _kpi_hint(k) -> Text:
     return Text("；".join(parts_zh), "; ".join(parts_en))
 
 
-def write_xlsform(instrument, path, *, required: bool = True, enforce_attention: bool = False) -> Path:
+def write_xlsform(instrument, path, *, required: bool = True, enforce_attention: bool = False, inputs=()) -> Path:
     """Write the XLSForm (see :func:`xlsform`) as ``.xlsx`` with sheets survey, choices and settings.
 
     Convert it with ``pyxform`` (``xls2xform FORM.xlsx FORM.xml``) or upload it to KoboToolbox /
-    SurveyCTO / ODK Central. Returns the path written.
+    SurveyCTO / ODK Central.
+
+    Parameters
+    ----------
+    instrument : Instrument or str or pathlib.Path
+    path : str or pathlib.Path
+        An ``.xlsx`` file; parent folders are created.
+    required, enforce_attention : bool
+        As in :func:`xlsform`.
+    inputs : iterable of path
+        The input files of the run, never overwritten (the questionnaire file the instrument was read
+        from is always one of them).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    OutputFileError
+        ``path`` is not ``.xlsx``, is a folder, a symbolic link or an input file, or its folder cannot
+        take a file; nothing is written.
+
+    Notes
+    -----
+    Every cell is stored as text or as a number, never as a formula. A label, hint or message that
+    starts like a spreadsheet formula (``=``, ``+``, ``-``, ``@``, tab, CR) is written with a leading
+    ``'``, the mark a spreadsheet user types for text: the form stays valid (pyxform and ODK read the
+    quote as part of the label) and the respondent sees it before such a text, which ordinary wording
+    never starts with. A choice name or label that is a negative number (the points of a ``-3`` to ``3``
+    scale) is stored as that number, which pyxform reads back as the same text, so no choice value
+    changes. Characters that XML forbids are removed; the file is written to a temporary name and
+    renamed when complete.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> write_xlsform("kiosk", Path(tempfile.mkdtemp()) / "kiosk_xlsform.xlsx").name
+    'kiosk_xlsform.xlsx'
     """
-    p = Path(path)
+    inst = as_instrument(instrument)
+    inputs = form_inputs(inst, inputs)
+    p = check_form_output(path, inputs, "XLSForm")
     if p.suffix.lower() != ".xlsx":
-        raise ValueError(f"{p}: an XLSForm is written as .xlsx")
-    sheets = xlsform(instrument, required=required, enforce_attention=enforce_attention)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    write_xlsx(p, sheets)
-    return p
+        raise OutputFileError(f"{p}: an XLSForm is written as .xlsx", path=p)
+    sheets = xlsform(inst, required=required, enforce_attention=enforce_attention)
+    return write_workbook(sheets, p, inputs=inputs)
 
 
 def xlsform_export_names(instrument) -> dict:
