@@ -31,7 +31,7 @@ def data():
 def _fit(data, ref, **kw):
     return process(data, x=C[ref["X"]], m={m: C[m] for m in ref["M"]}, y=C[ref["Y"]],
                    w=C[ref["W"]] if ref["W"] else None, model=ref["model"],
-                   names={"x": ref["X"], "y": ref["Y"], "w": ref["W"]}, **kw)
+                   names={"x": ref["X"], "y": ref["Y"], "w": ref["W"]}, probe="meansd", **kw)
 
 
 @pytest.mark.parametrize("key", list(REF["models"]))
@@ -101,9 +101,62 @@ def test_seeded_bootstrap_is_reproducible_and_bias_corrected_interval_brackets(d
     assert "indirect_CUSA" in a.notes("en")[0] and "PROCESS" in a.notes("zh")[0]
 
 
+def test_vectorized_bootstrap_equals_refitting_each_resample(data):
+    # the batched regressions give the same effects as fitting every resample on its own
+    ref = REF["models"]["model7"]
+    res = _fit(data, ref, resamples=IDX[:5])
+    from servqual.psychometrics.process import composite_scores
+    frame = composite_scores(data, {ref["X"]: C[ref["X"]], "CUSA": C["CUSA"], ref["Y"]: C[ref["Y"]],
+                                    ref["W"]: C[ref["W"]]}).reset_index(drop=True)
+    for k, idx in enumerate(IDX[:5]):
+        sub = frame.iloc[idx].reset_index(drop=True)
+        b = np.linalg.lstsq(np.column_stack([np.ones(len(sub)), sub[ref["X"]], sub[ref["W"]],
+                                             sub[ref["X"]] * sub[ref["W"]]]), sub["CUSA"], rcond=None)[0]
+        assert res.boot.loc[k, "index_moderated_mediation_CUSA"] == pytest.approx(
+            b[3] * np.linalg.lstsq(np.column_stack([np.ones(len(sub)), sub[ref["X"]], sub["CUSA"]]), sub[ref["Y"]],
+                                   rcond=None)[0][2], abs=1e-10)
+
+
+def test_simple_moderation_model_1_and_johnson_neyman(data):
+    res = process(data, 1, x="comp_1", y="cusl_1", w="like_1", n_boot=100, seed=1, probe="meansd")
+    c = res.equations["cusl_1"]["coefficients"].set_index("term")["coeff"]
+    eff = res.effects.set_index("effect")
+    w = data["like_1"].dropna()
+    assert eff.loc["interaction", "estimate"] == pytest.approx(c["comp_1xlike_1"])
+    assert eff.loc["conditional_effect_X_at_W_mean", "estimate"] == pytest.approx(
+        c["comp_1"] + c["comp_1xlike_1"] * res.variables["w_values"]["mean"])
+    jn = res.johnson_neyman
+    assert 0 <= jn["significant_share"] <= 1 and all(w.min() <= v <= w.max() for v in jn["values"])
+
+
+@pytest.mark.parametrize("hc", ["HC0", "HC1", "HC2", "HC3", "HC4"])
+def test_hc_standard_errors_follow_their_definitions(data, hc):
+    res = process(data, 4, x="comp_1", m="cusa", y="cusl_1", n_boot=20, seed=1, hc=hc)
+    coef = res.equations["cusa"]["coefficients"]
+    sub = data[["comp_1", "cusa", "cusl_1"]].dropna()
+    xm = np.column_stack([np.ones(len(sub)), sub["comp_1"]])
+    b = np.linalg.lstsq(xm, sub["cusa"], rcond=None)[0]
+    e = sub["cusa"].to_numpy() - xm @ b
+    inv = np.linalg.inv(xm.T @ xm)
+    h = np.einsum("ij,jk,ik->i", xm, inv, xm)
+    n, k = xm.shape
+    om = {"HC0": e ** 2, "HC1": e ** 2 * n / (n - k), "HC2": e ** 2 / (1 - h), "HC3": e ** 2 / (1 - h) ** 2,
+          "HC4": e ** 2 / (1 - h) ** np.minimum(4, n * h / k)}[hc]
+    v = inv @ (xm.T * om) @ xm @ inv
+    np.testing.assert_allclose(coef["se"], np.sqrt(np.diag(v)), rtol=1e-10)
+
+
+def test_dimension_ids_resolve_to_scale_scores():
+    mobi = sq.read_dataset("mobi")
+    res = process(mobi, 4, x="Image", m="Satisfaction", y="Loyalty", n_boot=50, seed=1)
+    assert res.variables["x"] == "Image" and res.n == 250
+
+
 def test_bad_requests_are_clear_errors(data):
     with pytest.raises(AnalysisError, match="not available"):
         process(data, x="comp_1", y="cusl_1", m="cusa", model=5)
+    with pytest.raises(AnalysisError, match="single value"):
+        process(data.assign(one=1.0), 1, x="comp_1", y="cusl_1", w="one")
     with pytest.raises(AnalysisError, match="moderator"):
         process(data, x="comp_1", y="cusl_1", m="cusa", model=7)
     with pytest.raises(AnalysisError, match="exactly two mediators"):
