@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import servqual as sq
-from servqual.exceptions import DataReadError, DataValidationError
+from servqual.exceptions import DataReadError, DataValidationError, InputFileError
 
 # A questionnaire over real columns of the corporate-reputation survey (1-7, -99 = missing).
 SPEC = {
@@ -197,7 +197,7 @@ def test_text_missing_code(tmp_path, real):
 
 
 @pytest.mark.parametrize("content, match", [
-    (None, "file not found"),
+    (None, "does not exist"),
     (b"", "the file is empty"),
     (b"a,b\n1,2\n", None),
 ])
@@ -209,7 +209,7 @@ def test_unreadable_files(tmp_path, inst, content, match):
         prob = sq.read_responses(p, inst, errors="report")
         assert set(prob["column"]) >= {"comp_1", "like_3", "cusa"}
         return
-    with pytest.raises(DataReadError, match=match):
+    with pytest.raises((DataReadError, InputFileError), match=match):
         sq.read_responses(p, inst)
 
 

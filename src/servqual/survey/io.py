@@ -4,31 +4,48 @@
 Excel (.xlsx) and SPSS (.sav) files and checks each cell the questionnaire describes. Every problem is
 reported with the file, the row as the user sees it (the spreadsheet row: the header is row 1), the
 column and the offending value. The input file is only read, never written. No row is dropped.
+
+Every file goes through the guarded reader of :mod:`servqual._safeio` before a parser sees it: what
+is not a regular file (a folder, a FIFO, ``/dev/zero``) or is over the size limit is refused without
+being opened, a workbook's zip directory and sheet sizes are checked before it is decompressed (zip
+bombs, sheets of 10,000 columns), and text is decoded strictly (a file mixing UTF-8 with GBK lines is
+refused, naming the first line that does not decode). A workbook with merged header cells, with
+formulas whose values were never saved, or whose questionnaire columns are on another sheet is refused
+with what to do. Respondent ids and personal-data (``pii:``) columns are read as text, and the values
+of personal-data columns are never shown when responses are displayed.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import html
 import io as _io
-from dataclasses import dataclass, field
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from servqual._results import Summary, frame_to_html
-from servqual.exceptions import DataReadError, DataValidationError
+from servqual._safeio import MAX_DATA_BYTES, DecodedText, check_input_file, check_xlsx, decode_text, read_input_bytes
+from servqual.exceptions import DataReadError, DataValidationError, InputFileError, ServqualWarning
 from servqual.survey.forms.xlsforms import xlsform_export_names
 from servqual.survey.instrument import Instrument, as_instrument
 
 __all__ = ["Responses", "read_responses", "check_responses", "read_table", "validate_responses", "format_problems",
-           "PROBLEM_COLUMNS"]
+           "pii_columns", "PROBLEM_COLUMNS", "PII_HIDDEN"]
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "hint"]
 _LIKELY_MISSING = {0, 9, 99, 999, 9999, -1, -9, -99, -999, 98, 97, 88}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab", ".dat"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 SPSS_SUFFIXES = {".sav", ".zsav"}
+#: What a display of responses shows instead of a value of a personal-data (``pii:``) column.
+PII_HIDDEN = "(hidden: personal data)"
 
 
 @dataclass(frozen=True)
@@ -103,23 +120,91 @@ class Responses:
         return (f"<Responses: {Path(self.source).name}, {len(self.data)} rows x {self.data.shape[1]} columns, "
                 f"{len(self.problems)} problems>")
 
+    @property
+    def pii_columns(self) -> list:
+        """The columns of :attr:`data` that hold personal data (declared ``pii:``, in any letter case)."""
+        return pii_columns(self.data.columns, self.instrument)
+
+    def head(self, n: int = 5) -> pd.DataFrame:
+        """The first ``n`` scored rows for display, each personal-data column's values replaced by
+        :data:`PII_HIDDEN` (the values themselves stay in ``data[column]``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import servqual as sq
+        >>> inst = sq.load_instrument("after_sales_service_quality")
+        >>> tmpl = sq.response_template(inst).iloc[:0]
+        >>> path = Path(tempfile.mkdtemp()) / "answers.csv"
+        >>> row = {c: 3 for c in tmpl.columns} | {"resp_id": "007", "phone": "13800138000"}
+        >>> pd.DataFrame([row], columns=tmpl.columns).to_csv(path, index=False)
+        >>> r = sq.read_responses(path, inst)
+        >>> r.head()[["resp_id", "phone"]]
+          resp_id                    phone
+        0     007  (hidden: personal data)
+        >>> "13800138000" in r._repr_html_(), r.data["phone"].tolist()
+        (False, ['13800138000'])
+        """
+        shown = self.data.head(n).copy()
+        for c in self.pii_columns:
+            shown[c] = pd.Series(PII_HIDDEN, index=shown.index, dtype=object).where(shown[c].notna(), None)
+        return shown
+
     def _repr_html_(self) -> str:
+        hidden = self.pii_columns
+        note = (f"<p>personal data hidden: {html.escape(', '.join(map(str, hidden)))}</p>" if hidden else "")
         return (
-            f"<p><b>Responses</b> {self.source}: {len(self.data)} rows, {len(self.problems)} problems</p>"
+            f"<p><b>Responses</b> {html.escape(str(self.source))}: {len(self.data)} rows, {len(self.problems)} problems</p>"
+            + note
             + frame_to_html(self.log, caption="log")
-            + frame_to_html(self.data.head(), caption="first rows (scored)")
+            + frame_to_html(self.head(), caption="first rows (scored)")
         )
 
 
 # --------------------------------------------------------------------------------------------------
 # Reading files
 # --------------------------------------------------------------------------------------------------
-def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+_LIMIT_KEYWORDS = ("max_bytes", "max_uncompressed", "max_ratio", "max_cells", "max_columns")
+_FALLBACKS = ("gb18030", "cp1252")  # Excel's "CSV" on Chinese and on Western Windows
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a genuine (binary) .xls
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_CELL_REF = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+
+
+@dataclass(frozen=True)
+class _Table:
+    """What :func:`_read_table` read: the frame and how it was read."""
+
+    frame: pd.DataFrame
+    encoding: str | None
+    rows: pd.Series
+    labels: dict
+    user_missing: dict
+    log: tuple = ()  # (step, detail) pairs for the Responses log
+
+
+def _limits(limits) -> dict:
+    limits = dict(limits or {})
+    unknown = sorted(set(limits) - set(_LIMIT_KEYWORDS))
+    if unknown:
+        raise ValueError(f"unknown limit(s) {', '.join(unknown)}; the limits are {', '.join(_LIMIT_KEYWORDS)}")
+    return limits
+
+
+def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[DecodedText, bool]:
+    """The text of a CSV file, and whether its encoding was guessed (not UTF-8 and not given)."""
     if encoding:
         try:
-            return raw.decode(encoding), encoding
+            name = codecs.lookup(encoding).name
         except LookupError:
             raise DataReadError(f"{path}: unknown encoding {encoding!r}; use e.g. utf-8, utf-8-sig, gbk or gb18030.") from None
+        body = raw if name.startswith(("utf-16", "utf-32")) else raw.rstrip(b"\x00")
+        try:
+            return DecodedText(body.decode(encoding), encoding, len(raw) - len(body)), False
         except UnicodeDecodeError as e:
             line = raw[: e.start].count(b"\n") + 1
             raise DataReadError(
@@ -127,30 +212,52 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
                 "Give the file's real encoding with encoding=/--encoding (Excel on Chinese Windows writes gbk; "
                 "most other tools write utf-8)."
             ) from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
     try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    try:
-        from charset_normalizer import from_bytes
+        text = decode_text(raw, name=str(path), kind="data", fallbacks=_FALLBACKS)
+    except InputFileError as e:
+        if "is not UTF-8 (line" not in str(e):  # mixed encodings or a NUL byte: no encoding helps
+            raise
+        raise InputFileError(f"{e}, or give its encoding with encoding=/--encoding{_likely_encoding(raw)}",
+                             path=path) from None
+    if text.encoding == "gb18030" and not _looks_chinese(text.text):
+        try:
+            text = decode_text(raw, name=str(path), kind="data", fallbacks=("cp1252",))
+        except InputFileError:
+            pass
+    return text, text.encoding in _FALLBACKS
 
-        best = from_bytes(raw).best()
-        if best is not None:
-            return str(best), best.encoding
-    except ImportError:  # pragma: no cover - charset_normalizer is a dependency
-        pass
-    raise DataReadError(
-        f"{path}: the text encoding could not be recognised (not UTF-8, not GBK/GB18030). "
-        "Save the file as 'CSV UTF-8' or give its encoding with encoding=/--encoding."
-    )
+
+def _likely_encoding(raw: bytes) -> str:
+    """A hint at the encoding of text that is neither UTF-8, GB18030 nor Windows-1252 (never used to
+    decode: a guess is only offered to the user)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[: 1 << 20]).best()
+    return f" (it may be {best.encoding})" if best is not None else ""
+
+
+def _looks_chinese(text: str) -> bool:
+    """Whether text decoded as GB18030 reads as Chinese rather than as Western text misread.
+
+    Western text (``Zürich`` in Windows-1252) decodes as GB18030 only through the pairs of GBK whose
+    second byte is an ASCII letter (``Z黵ich``), or through four-byte sequences; Chinese text is
+    mostly made of the common characters of GB2312, whose two bytes are both above 0x80.
+
+    Examples
+    --------
+    >>> _looks_chinese("服务很好"), _looks_chinese("Zürich".encode("cp1252").decode("gb18030"))
+    (True, False)
+    """
+    common = odd = 0
+    for ch in text:
+        if ord(ch) < 0x80:
+            continue
+        b = ch.encode("gb18030")
+        if len(b) == 2 and b[1] >= 0x80:
+            common += 1
+        else:
+            odd += 1
+    return common >= odd
 
 
 def _sniff_sep(text: str, suffix: str) -> str:
@@ -163,72 +270,300 @@ def _sniff_sep(text: str, suffix: str) -> str:
         return ","
 
 
-def read_table(path, encoding: str | None = None, sheet=None) -> tuple[pd.DataFrame, str | None, pd.Series, dict, dict]:
-    """Read a CSV / Excel / SPSS file as it is: returns ``(frame, encoding, row_numbers, value_labels, user_missing)``.
+def _id_text(s: pd.Series) -> pd.Series:
+    """A respondent-id column as text: ``1`` and ``01`` stay different; a whole number read as a
+    float (Excel, SPSS) is written without ``.0``."""
+    def one(v):
+        if v is None or (isinstance(v, (float, np.floating)) and np.isnan(v)):
+            return np.nan
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return str(v)
 
-    Cells are not converted beyond the file format's own types; empty cells are NaN; text such as
-    ``"NA"`` stays text (so that it can be reported, not silently treated as missing).
+    return s.astype(object).map(one)
+
+
+def _read_csv(p: Path, suffix: str, encoding, text_columns, max_bytes) -> _Table:
+    raw = read_input_bytes(p, "data", max_bytes)
+    if not raw.strip(b" \t\r\n\x00"):
+        raise DataReadError(f"{p}: the file is empty.")
+    decoded, guessed = _decode(raw, p, encoding)
+    text = decoded.text
+    sep = _sniff_sep(text, suffix)
+    header = next(csv.reader(_io.StringIO(text.split("\n", 1)[0]), delimiter=sep), [])
+    _check_header(p, header)
+    wanted = set(text_columns)
+    dtype = {h: str for h in header if h.strip() in wanted}
+    try:
+        df = pd.read_csv(_io.StringIO(text), sep=sep, keep_default_na=False, na_values=[""], skipinitialspace=False,
+                         dtype=dtype or None)
+    except pd.errors.ParserError as e:
+        raise DataReadError(f"{p}: cannot parse the CSV ({e}). Check the separator and the quotes on that line.") from None
+    log = []
+    if guessed:
+        log.append(("encoding", f"not UTF-8: decoded as {decoded.encoding}; if letters look wrong, give the file's "
+                                "encoding with encoding=/--encoding"))
+    if decoded.nul_padding:
+        log.append(("NUL padding", f"{decoded.nul_padding:,} NUL byte(s) at the end of the file ignored"))
+    rows = pd.Series(_csv_rows(text, sep, len(df)), index=df.index, name="row")
+    return _Table(df, decoded.encoding, rows, {}, {}, tuple(log))
+
+
+_BLANK_LINE = re.compile(r"(?:^|\n)[ \t]*\r?\n")
+
+
+def _csv_rows(text: str, sep: str, n: int) -> np.ndarray:
+    """The spreadsheet row of each of the ``n`` records the CSV parser kept (header = row 1).
+
+    The parser skips blank lines, which a spreadsheet shows as empty rows: the rows after a blank line
+    are numbered as the spreadsheet numbers them.
+
+    Examples
+    --------
+    >>> _csv_rows("q1,q2\\n1,2\\n\\n3,4\\n", ",", 2).tolist()
+    [2, 4]
     """
-    p = Path(path)
-    if not p.exists():
-        raise DataReadError(f"{p}: file not found. Check the path of the data file.")
-    if p.is_dir():
-        raise DataReadError(f"{p}: is a folder, not a data file.")
+    plain = np.arange(n) + 2
+    if not _BLANK_LINE.search(text):
+        return plain
+    kept = [i for i, rec in enumerate(csv.reader(_io.StringIO(text), delimiter=sep), 1)
+            if len(rec) > 1 or (rec and rec[0].strip())]
+    return np.asarray(kept[1:]) if len(kept) == n + 1 else plain
+
+
+def _scan_sheet(p: Path, part: str) -> tuple[bool, list]:
+    """Whether a worksheet part holds a formula, and its merged ranges as (col0, row0, col1, row1)."""
+    from openpyxl.utils import column_index_from_string
+
+    found, merged, tail = False, [], b""
+    with zipfile.ZipFile(p) as zf, zf.open(part) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            block = tail + chunk
+            found = found or bool(_FORMULA_TAG.search(block))
+            start = max(0, len(tail) - 80)
+            for m in _MERGE_REF.finditer(block, start):
+                if m.end() > len(tail):
+                    merged.append(m.groups())
+            tail = block[-80:]
+    out = []
+    for c0, r0, c1, r1 in merged:
+        c0, r0 = column_index_from_string(c0.decode()), int(r0)
+        c1, r1 = (column_index_from_string(c1.decode()), int(r1)) if c1 else (c0, r0)
+        out.append((c0, r0, c1, r1))
+    return found, sorted(set(out), key=lambda t: (t[1], t[0]))
+
+
+def _formulas_without_values(p: Path, part: str) -> list:
+    """(column number, row) of each formula cell that holds no saved value."""
+    from openpyxl.utils import column_index_from_string
+
+    with zipfile.ZipFile(p) as zf:
+        xml = zf.read(part)
+    out = []
+    for m in _CELL.finditer(xml):
+        body = m.group(2) or b""
+        if _FORMULA_TAG.search(body) and not _CELL_VALUE.search(body):
+            ref = _CELL_REF.search(m.group(1))
+            if ref:
+                out.append((column_index_from_string(ref.group(1).decode()), int(ref.group(2))))
+    return out
+
+
+def _ref(col: int, row: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col)}{row}"
+
+
+def _pick_sheet(p: Path, book: pd.ExcelFile, sheet) -> str:
+    names = list(book.sheet_names)
+    listed = ", ".join(repr(n) for n in names)
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, (int, np.integer)) and not isinstance(sheet, bool):
+        if not 0 <= int(sheet) < len(names):
+            raise DataReadError(f"{p}: no sheet number {int(sheet)} (counted from 0); the sheets are {listed}.")
+        return names[int(sheet)]
+    if str(sheet) not in names:
+        raise DataReadError(f"{p}: no sheet {sheet!r}; the sheets are {listed}.")
+    return str(sheet)
+
+
+def _check_sheet_choice(p: Path, book: pd.ExcelFile, name: str, header: list, sheet, expect) -> None:
+    """Refuse a sheet without some of the questionnaire's columns when another sheet holds more of them."""
+    expect = [c for c in dict.fromkeys(expect)]
+    have = sum(c in header for c in expect)
+    if not expect or have == len(expect) or len(book.sheet_names) < 2:
+        return
+    best, best_n = None, have
+    for other in book.sheet_names:
+        if other == name:
+            continue
+        head = pd.read_excel(book, sheet_name=other, header=None, nrows=1, dtype=object)
+        cols = {str(c).strip() for c in head.iloc[0].tolist()} if len(head) else set()
+        n = sum(c in cols for c in expect)
+        if n > best_n:
+            best, best_n = other, n
+    if best is not None and 2 * best_n >= len(expect):
+        which = f"sheet {name!r} (the first sheet)" if sheet is None else f"sheet {name!r}"
+        raise DataReadError(f"{p}: {which} holds {have} of the questionnaire's {len(expect)} columns and sheet {best!r} "
+                            f"holds {best_n}: read that sheet with --sheet {best} (sheet={best!r} in Python).")
+
+
+def _read_excel(p: Path, suffix: str, sheet, text_columns, expect, limits: dict) -> _Table:
+    max_bytes = limits.get("max_bytes", MAX_DATA_BYTES)
+    from openpyxl.utils import get_column_letter
+
+    with p.open("rb") as fh:
+        binary_xls = suffix == ".xls" and fh.read(len(_OLE2_MAGIC)) == _OLE2_MAGIC
+    parts = {}
+    if not binary_xls:
+        xlsx = {k: v for k, v in limits.items() if k != "max_bytes"}
+        parts = {html.unescape(s.name): s.part for s in check_xlsx(p, max_bytes=max_bytes, **xlsx)}
+    with pd.ExcelFile(p, engine="xlrd" if binary_xls else "openpyxl") as book:
+        name = _pick_sheet(p, book, sheet)
+        head = pd.read_excel(book, sheet_name=name, header=None, nrows=1, dtype=object)
+        header = head.iloc[0].tolist() if len(head) else []
+        names = ["" if pd.isna(c) else str(c).strip() for c in header]
+        _check_sheet_choice(p, book, name, names, sheet, expect)
+        part = parts.get(name)
+        if part is not None:
+            has_formula, merged = _scan_sheet(p, part)
+            in_header = [m for m in merged if m[1] == 1]
+            if in_header:
+                refs = ", ".join(f"{_ref(c0, r0)}:{_ref(c1, r1)}" for c0, r0, c1, r1 in in_header[:5])
+                raise DataReadError(
+                    f"{p}: sheet {name!r} has merged cells in its header ({refs}): servqual needs one header row with "
+                    "one column name per column; unmerge the cells, keep a single row of column names and delete the "
+                    "other header rows.")
+            if has_formula:
+                empty = _formulas_without_values(p, part)
+                if empty:
+                    cols = list(dict.fromkeys(c for c, _ in empty))
+                    shown = ", ".join(
+                        f"{names[c - 1]!r}" if c <= len(names) and names[c - 1] else get_column_letter(c) for c in cols[:10])
+                    more = f" and {len(cols) - 10} more" if len(cols) > 10 else ""
+                    raise DataReadError(
+                        f"{p}: sheet {name!r}: column(s) {shown}{more} hold formulas without saved values ({len(empty)} "
+                        f"cell(s), first {_ref(*empty[0])}): open the file in Excel and save it, or export the values "
+                        "(copy, paste special: values) before reading it.")
+        _check_header(p, header)
+        df = pd.read_excel(book, sheet_name=name, dtype=object, keep_default_na=False, na_values=[""])
+    for c in df.columns:
+        if str(c).strip() in set(text_columns):
+            df[c] = _id_text(df[c])
+    rows = pd.Series(np.arange(len(df)) + 2, index=df.index, name="row")
+    return _Table(df, None, rows, {}, {})
+
+
+def _read_spss(p: Path, text_columns) -> _Table:
+    import pyreadstat
+
+    df, meta = pyreadstat.read_sav(str(p), apply_value_formats=False, user_missing=True)
+    labels = dict(meta.variable_value_labels or {})
+    user_missing = {col: ranges for col, ranges in (meta.missing_ranges or {}).items()}
+    for c in df.columns:
+        if c in set(text_columns):
+            df[c] = _id_text(df[c])
+    rows = pd.Series(np.arange(len(df)) + 1, index=df.index, name="row")
+    return _Table(df, None, rows, labels, user_missing)
+
+
+def _read_table(path, encoding=None, sheet=None, *, text_columns=(), expect=(), limits=None) -> _Table:
+    """:func:`read_table` with what the Responses log reports; ``expect`` are the questionnaire's
+    columns (a workbook sheet without them is refused when another sheet holds them)."""
+    limits = _limits(limits)
+    max_bytes = limits.get("max_bytes", MAX_DATA_BYTES)
+    p = check_input_file(path, "data", max_bytes)
     suffix = p.suffix.lower()
-    labels: dict = {}
-    user_missing: dict = {}
-    enc = None
     try:
         if suffix in CSV_SUFFIXES or suffix == "":
-            raw = p.read_bytes()
-            if not raw.strip():
-                raise DataReadError(f"{p}: the file is empty.")
-            text, enc = _decode(raw, p, encoding)
-            sep = _sniff_sep(text, suffix)
-            header = next(csv.reader(_io.StringIO(text.split("\n", 1)[0]), delimiter=sep), [])
-            _check_header(p, header)
-            try:
-                df = pd.read_csv(_io.StringIO(text), sep=sep, keep_default_na=False, na_values=[""], skipinitialspace=False)
-            except pd.errors.ParserError as e:
-                raise DataReadError(f"{p}: cannot parse the CSV ({e}). Check the separator and the quotes on that line.") from None
-            rows = pd.Series(np.arange(len(df)) + 2, index=df.index, name="row")
+            table = _read_csv(p, suffix, encoding, text_columns, max_bytes)
         elif suffix in EXCEL_SUFFIXES:
-            try:
-                sh = 0 if sheet is None else sheet
-                _check_header(p, pd.read_excel(p, sheet_name=sh, header=None, nrows=1).iloc[0].tolist())
-                df = pd.read_excel(p, sheet_name=sh, dtype=object, keep_default_na=False, na_values=[""])
-            except ValueError as e:
-                raise DataReadError(f"{p}: cannot read sheet {sheet!r} ({e}).") from None
-            rows = pd.Series(np.arange(len(df)) + 2, index=df.index, name="row")
+            table = _read_excel(p, suffix, sheet, text_columns, expect, limits)
         elif suffix in SPSS_SUFFIXES:
-            import pyreadstat
-
-            df, meta = pyreadstat.read_sav(str(p), apply_value_formats=False, user_missing=True)
-            labels = dict(meta.variable_value_labels or {})
-            for col, ranges in (meta.missing_ranges or {}).items():
-                user_missing[col] = ranges
-            rows = pd.Series(np.arange(len(df)) + 1, index=df.index, name="row")
+            table = _read_spss(p, text_columns)
         else:
             raise DataReadError(
                 f"{p}: unknown file type {suffix!r}; servqual reads .csv/.txt/.tsv (UTF-8 or GBK), .xlsx and .sav files."
             )
-    except DataReadError:
+    except (DataReadError, InputFileError):
         raise
     except UnicodeDecodeError as e:  # pragma: no cover - decoded above
         raise DataReadError(f"{p}: encoding problem ({e}).") from None
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, zipfile.BadZipFile) as e:
         raise DataReadError(f"{p}: cannot read the file ({e}).") from None
     except Exception as e:  # noqa: BLE001 - third-party readers raise their own types
         raise DataReadError(f"{p}: cannot read the file ({type(e).__name__}: {e}).") from None
+    df = table.frame
     df.columns = [str(c).strip() for c in df.columns]
     _check_header(p, list(df.columns))
-    return df, enc, rows, labels, user_missing
+    return table
+
+
+def read_table(path, encoding: str | None = None, sheet=None, *, text_columns=(),
+               limits: dict | None = None) -> tuple[pd.DataFrame, str | None, pd.Series, dict, dict]:
+    """Read a CSV / Excel / SPSS file as it is: returns ``(frame, encoding, row_numbers, value_labels, user_missing)``.
+
+    Cells are not converted beyond the file format's own types; empty cells are NaN; text such as
+    ``"NA"`` stays text (so that it can be reported, not silently treated as missing). The file is
+    checked before it is opened (:func:`servqual._safeio.check_input_file`: a folder, a FIFO or a device
+    such as ``/dev/zero`` is refused, and so is a file over the size limit), a workbook's zip directory
+    and sheet sizes are checked before it is decompressed (:func:`servqual._safeio.check_xlsx`), and
+    text is decoded by :func:`servqual._safeio.decode_text` (UTF-8, else GB18030, else Windows-1252; a
+    file that mixes UTF-8 with another encoding is refused, naming its first line that does not decode;
+    NUL bytes padding the end are ignored).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+    encoding : str, optional
+        Text encoding of a CSV file; detected when omitted.
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+    text_columns : iterable of str
+        Columns read as text (respondent ids: ``01`` and ``1`` stay different, ``00033`` keeps its zeros).
+    limits : dict, optional
+        Larger (or smaller) limits for big studies: ``max_bytes`` (the file, default 256 MiB),
+        ``max_uncompressed``, ``max_ratio``, ``max_cells``, ``max_columns`` (workbooks; see
+        :func:`servqual._safeio.check_xlsx`).
+
+    Returns
+    -------
+    tuple
+
+    Raises
+    ------
+    InputFileError
+        The file is missing, not a regular file, over a limit, or its text does not decode.
+    DataReadError
+        The file cannot be read as a table: empty, unknown type or encoding, repeated or merged header
+        cells, formulas without saved values, a sheet that does not exist.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> p = Path(tempfile.mkdtemp()) / "ids.csv"
+    >>> _ = p.write_text("rid,q1\\n00033,4\\n1,5\\n01,3\\n")
+    >>> read_table(p, text_columns=["rid"])[0]["rid"].tolist()
+    ['00033', '1', '01']
+    >>> read_table("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    servqual.exceptions.InputFileError: the data file /dev/zero is a character device, not a regular file
+    """
+    t = _read_table(path, encoding, sheet, text_columns=text_columns, limits=limits)
+    return t.frame, t.encoding, t.rows, t.labels, t.user_missing
 
 
 def _check_header(p, header) -> None:
-    names = [str(c).strip() for c in header]
+    names = [str(c).strip() for c in header if not (c is None or (isinstance(c, float) and np.isnan(c)))]
     seen, dup = set(), []
-    for c in names:
+    for c in filter(None, names):  # empty header cells are named by the reader (Unnamed: n)
         if c in seen and c not in dup:
             dup.append(c)
         seen.add(c)
@@ -277,6 +612,10 @@ def validate_responses(df: pd.DataFrame, instrument: Instrument, source: str = "
     missing_num = {float(m) for m in instrument.missing_codes if isinstance(m, (int, float)) and not isinstance(m, bool)}
     missing_txt = {str(m).strip() for m in instrument.missing_codes if isinstance(m, str)}
     user_missing = user_missing or {}
+    if len(df) == 0:
+        problems.append({"file": source, "row": 2, "column": "", "value": "",
+                         "problem": "no answers: the file has a header row and no data rows",
+                         "hint": "add the responses below the header row, or check that this is the right file and sheet"})
 
     def add(mask, column, problem, hint, values=None):
         idx = mask[mask].index
@@ -368,7 +707,7 @@ def validate_responses(df: pd.DataFrame, instrument: Instrument, source: str = "
 
 def _show(v) -> str:
     """A cell value as the user typed it (numbers without numpy reprs, text quoted)."""
-    if v is None or (isinstance(v, (float, np.floating)) and np.isnan(v)):
+    if v is None or (isinstance(v, (float, np.floating)) and np.isnan(v)) or (isinstance(v, str) and v == ""):
         return ""
     if isinstance(v, (bool, np.bool_)):
         return str(bool(v))
@@ -390,7 +729,8 @@ def format_problems(problems: pd.DataFrame, source: str, max_listed: int = 10) -
     for _, r in head.iterrows():
         val = _show(r["value"])
         val = f" value {val}:" if val else ""
-        lines.append(f"  row {r['row']}, column {r['column']!r}:{val} {r['problem']} -> {r['hint']}")
+        where = f"row {r['row']}, column {r['column']!r}" if r["column"] != "" else f"row {r['row']}"
+        lines.append(f"  {where}:{val} {r['problem']} -> {r['hint']}")
     lines.append(
         "What to do: correct these cells in a copy of the file (servqual never changes your file), or declare "
         "missing codes / scales in the questionnaire. See every problem with read_responses(..., errors='report') "
@@ -402,7 +742,8 @@ def format_problems(problems: pd.DataFrame, source: str, max_listed: int = 10) -
 # --------------------------------------------------------------------------------------------------
 # Public entry point
 # --------------------------------------------------------------------------------------------------
-def read_responses(path, instrument, *, encoding: str | None = None, sheet=None, errors: str = "raise", max_listed: int = 10):
+def read_responses(path, instrument, *, encoding: str | None = None, sheet=None, errors: str = "raise", max_listed: int = 10,
+                   limits: dict | None = None):
     """Read a survey export and check it against the questionnaire.
 
     Parameters
@@ -424,6 +765,9 @@ def read_responses(path, instrument, *, encoding: str | None = None, sheet=None,
         clean); call :func:`check_responses` for that table.
     max_listed : int
         How many problems the error message lists.
+    limits : dict, optional
+        Larger limits for a big study (``max_bytes``, ``max_cells``, ``max_columns``, ...; see
+        :func:`read_table`).
 
     Returns
     -------
@@ -436,14 +780,24 @@ def read_responses(path, instrument, *, encoding: str | None = None, sheet=None,
     DataValidationError
         When a cell or a column disagrees with the questionnaire; ``.problems`` holds the full table.
     DataReadError
-        When the file cannot be read (missing, empty, unknown type or encoding, repeated header names).
+        When the file cannot be read (empty, unknown type or encoding, repeated or merged header cells,
+        formulas without saved values, the questionnaire's columns on another sheet).
+    InputFileError
+        When the file is refused before it is read (missing, not a regular file, over a limit) or its text
+        does not decode.
+
+    Warns
+    -----
+    ServqualWarning
+        When a column the questionnaire declares ``pii:`` matches a column of the file only in letter case.
 
     Notes
     -----
     A cell is a problem when it is not a number, is outside its item's scale and not a declared missing
     code, is not a whole number on a Likert item, a Kano answer is not one of the declared codes, or a
-    respondent id is empty or repeated; a column the questionnaire needs that the file lacks is a
-    problem too. Rows are numbered as a spreadsheet shows them: the header is row 1, the first answer
+    respondent id is empty or repeated; a column the questionnaire needs that the file lacks, and a file
+    without any answer row, are problems too. Respondent ids are read as text (``1`` and ``01`` are two
+    respondents, ``00033`` keeps its zeros). Rows are numbered as a spreadsheet shows them: the header is row 1, the first answer
     row is row 2 (SPSS: the case number). Missing codes become NaN; reverse-keyed items are scored as
     ``min + max - x`` in ``data`` while ``raw`` keeps the answers. Nothing is dropped: screening and
     exclusion are explicit steps (:func:`servqual.screen`).
@@ -461,12 +815,13 @@ def read_responses(path, instrument, *, encoding: str | None = None, sheet=None,
     """
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
-    instrument, p, (df, enc, rows, labels, user_missing), renamed, problems = _read_and_check(path, instrument, encoding, sheet)
+    instrument, p, table, renamed, problems = _read_and_check(path, instrument, encoding, sheet, limits)
     if errors == "report":
         return problems
     if len(problems):
         raise DataValidationError(format_problems(problems, str(p), max_listed), problems=problems)
-    resp = _score(df, instrument, str(p), enc, rows, labels, user_missing)
+    resp = _score(table.frame, instrument, str(p), table.encoding, table.rows, table.labels, table.user_missing,
+                  table.log)
     if renamed:
         extra = pd.DataFrame([{"step": "renamed headers", "column": ", ".join(list(renamed)[:10]), "n": len(renamed),
                                "detail": f"{len(renamed)} ODK/KoboToolbox group-path header(s) renamed to the questionnaire's "
@@ -475,7 +830,8 @@ def read_responses(path, instrument, *, encoding: str | None = None, sheet=None,
     return resp
 
 
-def check_responses(path, instrument, *, encoding: str | None = None, sheet=None) -> pd.DataFrame:
+def check_responses(path, instrument, *, encoding: str | None = None, sheet=None,
+                    limits: dict | None = None) -> pd.DataFrame:
     """Read a survey export and return every problem it has against the questionnaire (never raises for them).
 
     Parameters
@@ -488,6 +844,8 @@ def check_responses(path, instrument, *, encoding: str | None = None, sheet=None
         Text encoding of a CSV file; detected when omitted.
     sheet : str or int, optional
         Excel sheet (default: the first).
+    limits : dict, optional
+        Larger limits for a big study (see :func:`read_table`).
 
     Returns
     -------
@@ -508,18 +866,55 @@ def check_responses(path, instrument, *, encoding: str | None = None, sheet=None
        row column value      problem
     0    6     x1   n/a  not a number
     """
-    return _read_and_check(path, instrument, encoding, sheet)[-1]
+    return _read_and_check(path, instrument, encoding, sheet, limits)[-1]
 
 
-def _read_and_check(path, instrument, encoding, sheet):
-    """The questionnaire, the path, what :func:`read_table` read, the renamed headers and the problem table."""
+def _read_and_check(path, instrument, encoding, sheet, limits=None):
+    """The questionnaire, the path, what :func:`_read_table` read, the renamed headers and the problem table."""
     instrument = as_instrument(instrument)
     p = Path(path)
-    table = read_table(p, encoding=encoding, sheet=sheet)
-    df, renamed = _undo_form_export_names(table[0], instrument)
-    table = (df,) + table[1:]
-    problems = validate_responses(df, instrument, source=str(p), row_numbers=table[2], user_missing=table[4])
+    specs = instrument.column_specs()
+    expect = [c for c, role in zip(specs["column"], specs["role"]) if role not in ("pii", "segment")]
+    ids = [instrument.respondent_id] if instrument.respondent_id else []
+    text = ids + [c for c in instrument.pii if c not in ids]  # ids and personal data (phone numbers) are text
+    table = _read_table(p, encoding, sheet, text_columns=text, expect=expect, limits=limits)
+    df, renamed = _undo_form_export_names(table.frame, instrument)
+    for c in text:
+        if c in renamed.values():
+            df[c] = _id_text(df[c])
+    _warn_pii_case(df, instrument, p)
+    table = replace(table, frame=df)
+    problems = validate_responses(df, instrument, source=str(p), row_numbers=table.rows, user_missing=table.user_missing)
     return instrument, p, table, renamed, problems
+
+
+def pii_columns(columns, instrument: Instrument) -> list:
+    """The columns among ``columns`` that hold personal data: those the questionnaire declares ``pii:``,
+    also when the letter case differs (``Phone`` for ``phone``).
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> inst = sq.load_instrument("after_sales_service_quality")
+    >>> inst.pii
+    ('phone',)
+    >>> pii_columns(["resp_id", "Phone", "q1"], inst)
+    ['Phone']
+    """
+    declared = {str(c).casefold() for c in instrument.pii}
+    return [c for c in columns if str(c).casefold() in declared]
+
+
+def _warn_pii_case(df: pd.DataFrame, instrument: Instrument, p: Path) -> None:
+    for name in instrument.pii:
+        if name in df.columns:
+            continue
+        for c in pii_columns(df.columns, instrument):
+            if str(c).casefold() == str(name).casefold():
+                warnings.warn(
+                    f"{p}: the questionnaire declares the personal-data column {name!r} (pii:) but the file has {c!r}, "
+                    "which differs only in letter case: it is hidden when the responses are displayed, but outputs "
+                    "remove only the declared name; make the two names match.", ServqualWarning, stacklevel=4)
 
 
 def _undo_form_export_names(df: pd.DataFrame, instrument: Instrument):
@@ -539,9 +934,9 @@ def _undo_form_export_names(df: pd.DataFrame, instrument: Instrument):
     return df.rename(columns=mapping), mapping
 
 
-def _score(df, instrument, source, enc, rows, labels, user_missing) -> Responses:
+def _score(df, instrument, source, enc, rows, labels, user_missing, read_log=()) -> Responses:
     specs = instrument.column_specs()
-    log = []
+    log = [{"step": step, "column": "", "n": 0, "detail": detail} for step, detail in read_log]
     raw = df.copy()
     data = df.copy()
     missing_num = [float(m) for m in instrument.missing_codes if isinstance(m, (int, float)) and not isinstance(m, bool)]
