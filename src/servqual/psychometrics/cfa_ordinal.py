@@ -305,7 +305,7 @@ def cfa_ordinal(data, model, *, estimator: str = "WLSMV", max_iter: int = 500) -
     nn = n - 1  # lavaan's N for the categorical fit indices
     fm.update(incremental(t, dof, t_base, df_base))
     fm.update(_rmsea_family(t, dof, nn, ""))
-    if test_kind == "scaled.shifted":
+    if test_kind == "scaled.shifted" and dof > 0:  # a saturated model (df = 0) has no scaled test
         ss = scaled_shifted(t, dof, ug)
         ssb = scaled_shifted(t_base, df_base, np.diag(w_c) @ g_cc)
         test["scaled.shifted"] = {**{k: v for k, v in ss.items() if k != "a"}, "df": dof, "pvalue": float(stats.chi2.sf(ss["stat"], dof))}

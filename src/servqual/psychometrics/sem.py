@@ -493,7 +493,8 @@ def sem(data, model, *, block: str | None = None, max_iter: int = 2000, bootstra
     the full-sample estimates (as lavaan's); the draws agree with lavaan's on the same resamples to 1e-5,
     and the intervals follow ``boot::norm.inter`` as lavaan's ``parameterEstimates`` does.
     """
-    if not isinstance(model, str) or "~" not in model:
+    # model syntax has operators or several lines; anything else names a questionnaire
+    if not (isinstance(model, str) and any(ch in model for ch in "=~:\n")):
         model = sem_syntax(model if model is not None else getattr(data, "instrument", None), block)
     statements, defined = parse_syntax(model)
     df = as_frame(data)
