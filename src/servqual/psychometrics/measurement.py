@@ -21,9 +21,10 @@ from servqual.survey.instrument import Instrument, load_instrument
 from servqual._text import T, check_lang
 from servqual._validation import DEFAULT_SEED, as_frame
 from servqual.psychometrics.cutoffs import dot, author_year
+from servqual.psychometrics.reliability import negative_alpha_note
 from servqual.thresholds import BANDS, HU_BENTLER, THRESHOLDS
 
-__all__ = ["measurement_report", "MeasurementReport", "RESULTS_KEYS"]
+__all__ = ["measurement_report", "MeasurementReport", "RESULTS_KEYS", "RANGES", "check_ranges"]
 
 #: Keys of ``results.json`` (``servqual analyze``) and the columns each table is guaranteed to have.
 RESULTS_KEYS = {
@@ -38,6 +39,95 @@ RESULTS_KEYS = {
     "construct_validity": ["dimension", "cr", "ave", "sqrt_ave"],
     "htmt": ["dimension_a", "dimension_b", "htmt"],
 }
+
+
+_INF = float("inf")
+#: The range of each statistic of the report that has one, ``{table: {column: (low, high)}}``; the
+#: key ``"*dimensions*"`` stands for the latent-correlation columns of the Fornell-Larcker table.
+RANGES = {
+    "reliability": {"alpha": (-_INF, 1.0), "alpha_std": (-_INF, 1.0), "alpha_ci_low": (-_INF, 1.0),
+                    "alpha_ci_high": (-_INF, 1.0), "average_r": (-1.0, 1.0), "omega_total": (0.0, 1.0)},
+    "item_analysis": {"r_drop": (-1.0, 1.0), "alpha_if_deleted": (-_INF, 1.0), "cr_pval": (0.0, 1.0)},
+    "kmo": {"msa": (0.0, 1.0)},
+    "bartlett": {"chi2": (0.0, _INF), "pval": (0.0, 1.0)},
+    "cfa_fit": {"chi2": (0.0, _INF), "pval": (0.0, 1.0), "cfi": (0.0, 1.0), "rmsea": (0.0, _INF),
+                "rmsea_ci_low": (0.0, _INF), "rmsea_ci_high": (0.0, _INF), "srmr": (0.0, _INF), "gfi": (-_INF, 1.0),
+                "agfi": (-_INF, 1.0)},
+    "construct_validity": {"cr": (0.0, 1.0), "ave": (0.0, 1.0), "sqrt_ave": (0.0, 1.0)},
+    "fornell_larcker": {"*dimensions*": (-1.0, 1.0), "sqrt_ave": (0.0, 1.0), "max_abs_r": (0.0, 1.0)},
+    "htmt": {"htmt": (0.0, _INF)},
+    "harman": {"proportion_var": (0.0, 1.0)},
+}
+_RANGE_TOL = 1e-9  # rounding beyond a bound (a correlation of 1 + 2e-16) is not a violation
+
+
+def _row_label(df: pd.DataFrame, i: int) -> str:
+    row = df.iloc[i]
+    for key in ("scale", "item", "dimension", "method", "estimator"):
+        if key in df.columns:
+            lab = f"{key} {row[key]}"
+            if key == "scale" and "item" in df.columns:
+                lab = f"item {row['item']} of scale {row['scale']}"
+            return lab
+    name = df.index[i]
+    return f"row {name}" if not isinstance(df.index, pd.RangeIndex) else f"row {i + 1}"
+
+
+def check_ranges(tables: dict, model: dict | None = None) -> tuple:
+    """Set every statistic outside its range (:data:`RANGES`), or infinite, to NaN, and say why.
+
+    An impossible value (an alpha above 1, an AVE of 1.3, a KMO of -0.2) comes from a degenerate
+    computation (items that cancel out, a Heywood case, a singular matrix); it is left out of the
+    tables (``null`` in ``results.json``) with one message per value.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The tables by their ``results.json`` key.
+    model : dict, optional
+        Dimension -> items (the columns of the Fornell-Larcker table named by dimensions).
+
+    Returns
+    -------
+    (dict, list of str)
+        The tables (a copy where a value was set to NaN) and the messages.
+
+    Examples
+    --------
+    >>> rel = pd.DataFrame({"scale": ["A"], "alpha": [0.8], "omega_total": [1.3]})
+    >>> tabs, why = check_ranges({"reliability": rel})
+    >>> float(tabs["reliability"]["omega_total"].iloc[0]), why
+    (nan, ['reliability: omega_total = 1.3 for scale A is outside its range [0, 1]; left out (null). The computation behind it is degenerate (items that cancel out or duplicate each other, a Heywood case): check the items of that part.'])
+    """
+    out, msgs = {}, []
+    for key, df in tables.items():
+        spec = RANGES.get(key)
+        if df is None or not len(df) or not spec:
+            out[key] = df
+            continue
+        cols = {}
+        for col, bounds in spec.items():
+            names = [d for d in (model or {}) if d in df.columns] if col == "*dimensions*" else [col]
+            for c in names:
+                if c in df.columns and pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
+                    cols[c] = bounds
+        bad_cells = []
+        for c, (lo, hi) in cols.items():
+            v = df[c].to_numpy(dtype=float)
+            with np.errstate(invalid="ignore"):
+                bad = np.isinf(v) | (v < lo - _RANGE_TOL) | (v > hi + _RANGE_TOL)
+            for i in np.flatnonzero(bad):
+                what = "is infinite" if np.isinf(v[i]) else f"is outside its range [{lo:g}, {hi:g}]"
+                msgs.append(f"{key}: {c} = {v[i]:.4g} for {_row_label(df, i)} {what}; left out (null). The computation "
+                            "behind it is degenerate (items that cancel out or duplicate each other, a Heywood case): "
+                            "check the items of that part.")
+                bad_cells.append((i, c))
+        if bad_cells:
+            df = df.copy()
+            for i, c in bad_cells:
+                df.iloc[i, df.columns.get_loc(c)] = np.nan
+        out[key] = df
+    return out, msgs
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -141,15 +231,25 @@ def interpret(rep: MeasurementReport, lang: str = "en") -> list:
     if len(rel):
         a = t["alpha"]
         low = rel.loc[(rel["scale"] != "all") & (rel["alpha"] < a.value), "scale"].tolist()
+        undefined = rel.loc[(rel["scale"] != "all") & rel["alpha"].isna(), "scale"].tolist()
         allrow = rel.loc[rel["scale"] == "all"]
         if len(allrow):
             v = _fmt(allrow['alpha'].iloc[0])
+            und_zh = f"无定义（见警告）：{'、'.join(undefined)}。" if undefined else ""
+            und_en = f" Undefined (see the warnings): {', '.join(undefined)}." if undefined else ""
             out.append(T(f"整份量表的 Cronbach's alpha 为 {v}；"
                          + (f"低于 {a.value:.2f}（{a.citation}）：{'、'.join(low)}。" if low
-                            else f"每个维度均 >= {a.value:.2f}（{a.citation}）。"),
+                            else f"其余维度均 >= {a.value:.2f}（{a.citation}）。" if undefined
+                            else f"每个维度均 >= {a.value:.2f}（{a.citation}）。") + und_zh,
                          f"Cronbach's alpha of the whole instrument {v}; "
                          + (f"below {a.value:.2f} ({a.citation}): {', '.join(low)}." if low
-                            else f"every dimension >= {a.value:.2f} ({a.citation}).")))
+                            else f"every other dimension >= {a.value:.2f} ({a.citation})." if undefined
+                            else f"every dimension >= {a.value:.2f} ({a.citation}).") + und_en))
+        for name, alpha in zip(rel["scale"], rel["alpha"]):
+            res = rep.results.get(f"alpha:{name}")
+            note = negative_alpha_note(alpha, res.item_stats, name) if res is not None else None
+            if note is not None:
+                out.append(note)
     if len(rep.kmo):
         k = float(rep.kmo.loc[rep.kmo["item"] == "overall", "msa"].iloc[0])
         out.append(T(f"KMO = {_fmt(k)}（{BANDS['kmo'].label(k, 'zh')}；{_kmo_scale('zh')}）。",
@@ -399,15 +499,14 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
         ht = step("HTMT", lambda: _htmt(x if htmt_boot else st, model, htmt_boot, seed))
 
     empty = pd.DataFrame()
+    tables = {"reliability": reliability, "item_analysis": item_analysis, "kmo": kmo_t, "bartlett": bart,
+              "parallel_analysis": pa_t, "efa_loadings": efa_t, "cfa_fit": cfa_fit, "cfa_loadings": cfa_load,
+              "construct_validity": cv, "fornell_larcker": fl, "htmt": ht, "harman": harman}
+    tables, out_of_range = check_ranges({k: v if v is not None else empty for k, v in tables.items()}, model)
+    caught.extend(m for m in out_of_range if m not in caught)
     return MeasurementReport(
         n_rows=n_rows, n_used=int(st.n), missing_policy="listwise", block=instrument._block_id(block) or None, model=model,
-        reliability=reliability, item_analysis=item_analysis,
-        kmo=kmo_t if kmo_t is not None else empty, bartlett=bart if bart is not None else empty,
-        parallel_analysis=pa_t if pa_t is not None else empty, efa_loadings=efa_t if efa_t is not None else empty,
-        cfa_fit=cfa_fit if cfa_fit is not None else empty, cfa_loadings=cfa_load if cfa_load is not None else empty,
-        construct_validity=cv if cv is not None else empty, fornell_larcker=fl if fl is not None else empty,
-        htmt=ht if ht is not None else empty, harman=harman if harman is not None else empty,
-        skipped=skipped, warnings=caught, results=results,
+        **tables, skipped=skipped, warnings=caught, results=results,
     )
 
 

@@ -45,7 +45,16 @@ __all__ = [
     "guttman_lambdas",
     "split_half",
     "SplitHalfResult",
+    "ZERO_VARIANCE",
+    "reverse_key_candidates",
+    "negative_alpha_note",
 ]
+
+#: A variance of a sum of items at most this share of the sum of the item variances counts as zero:
+#: the items cancel out (e.g. ``q2 = 6 - q1``, a reverse-keyed item left unrecoded), the sum is
+#: constant, and a ratio with it in the denominator is rounding noise (an alpha of -1.5e15), so the
+#: statistic is undefined (NaN, with a warning).
+ZERO_VARIANCE = 1e-9
 
 _CI_CHOICES = ("feldt", "duhachek", "bootstrap", "percentile", "bca", "all", None)
 # largest row block of the bootstrap (a power of two, at most 65536: see _boot_alpha)
@@ -143,9 +152,13 @@ def _warn_if_singular(st: SufficientStats, stacklevel: int = 3) -> bool:
             )
         else:
             bad = collinear_items(r, st.items)
+            idx = [st.items.index(b) for b in bad]
+            opposed = any(r[i, j] < 0 for i in idx for j in idx if i < j)
             msg = (
                 f"items {', '.join(map(str, bad))} are perfectly collinear (singular correlation matrix); "
-                "reliability is overstated by the duplication. Drop one of them."
+                + ("some of them are exact opposites: one is probably a reverse-keyed item left unrecoded; "
+                   "declare it reverse-keyed or drop one of them."
+                   if opposed else "reliability is overstated by the duplication. Drop one of them.")
             )
         warnings.warn(msg, ServqualWarning, stacklevel=stacklevel)
         return True
@@ -161,16 +174,21 @@ def _alpha_core(c: np.ndarray, r: np.ndarray) -> dict:
     tr_c = np.trace(c)
     sum_c = c.sum()
     sum_r = r.sum()
-    raw = (1.0 - tr_c / sum_c) * k / (k - 1)
-    std = (1.0 - k / sum_r) * k / (k - 1)
-    g6 = 1.0 - (k - (1.0 - residual_variances(r)).sum()) / sum_r  # 1 - sum(e_j^2) / sum(R)
-    av_r = (sum_r - k) / (k * (k - 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = (1.0 - tr_c / sum_c) * k / (k - 1)
+        std = (1.0 - k / sum_r) * k / (k - 1)
+        g6 = 1.0 - (k - (1.0 - residual_variances(r)).sum()) / sum_r  # 1 - sum(e_j^2) / sum(R)
+        av_r = (sum_r - k) / (k * (k - 1))
+        sn = k * av_r / (1.0 - av_r)
+        cc = c @ c
+        q = (2.0 * k**2 / ((k - 1) ** 2 * sum_c**3)) * (sum_c * (np.trace(cc) + tr_c**2) - 2.0 * tr_c * cc.sum())
     low = r[np.tril_indices(k, -1)]
     var_r = float(np.var(low, ddof=1)) if low.size > 1 else np.nan
     med_r = float(np.median(low))
-    sn = k * av_r / (1.0 - av_r)
-    cc = c @ c
-    q = (2.0 * k**2 / ((k - 1) ** 2 * sum_c**3)) * (sum_c * (np.trace(cc) + tr_c**2) - 2.0 * tr_c * cc.sum())
+    if not sum_c > ZERO_VARIANCE * tr_c:  # the total score is constant: alpha and its ase are undefined
+        raw = q = np.nan
+    if not sum_r > ZERO_VARIANCE * k:
+        std = g6 = np.nan
     return dict(raw=raw, std=std, g6=g6, av_r=av_r, sn=sn, q=q, var_r=var_r, med_r=med_r)
 
 
@@ -189,12 +207,15 @@ def _alpha_if_deleted(c: np.ndarray, r: np.ndarray, singular: bool) -> np.ndarra
     d_c, s_c = np.diag(c), c.sum(axis=0)
     tr = np.trace(c) - d_c
     tot = c.sum() - 2.0 * s_c + d_c
-    raw = (1.0 - tr / tot) * kd / (kd - 1)
     s_r = r.sum(axis=0)
     sum_r = r.sum() - 2.0 * s_r + 1.0
-    std = (1.0 - kd / sum_r) * kd / (kd - 1)
-    av_r = (sum_r - kd) / (kd * (kd - 1))
-    sn = kd * av_r / (1.0 - av_r)
+    constant = ~(tot > ZERO_VARIANCE * tr)  # the total without item i is constant
+    flat = ~(sum_r > ZERO_VARIANCE * kd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.where(constant, np.nan, (1.0 - tr / tot) * kd / (kd - 1))
+        std = np.where(flat, np.nan, (1.0 - kd / sum_r) * kd / (kd - 1))
+        av_r = (sum_r - kd) / (kd * (kd - 1))
+        sn = kd * av_r / (1.0 - av_r)
     if singular:
         smc_sum = np.array([(1.0 - residual_variances(np.delete(np.delete(r, i, 0), i, 1))).sum() for i in range(k)])
     else:
@@ -204,13 +225,15 @@ def _alpha_if_deleted(c: np.ndarray, r: np.ndarray, singular: bool) -> np.ndarra
             smc = 1.0 - 1.0 / diag
         np.fill_diagonal(smc, 0.0)
         smc_sum = smc.sum(axis=1)
-    g6 = 1.0 - (kd - smc_sum) / sum_r
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g6 = np.where(flat, np.nan, 1.0 - (kd - smc_sum) / sum_r)
     # Duhachek q of each reduced matrix
     frob = (c**2).sum() - 2.0 * (c**2).sum(axis=0) + d_c**2
     reduced_rows = s_c[None, :] - c  # row i: column sums of C without item i (entry i meaningless)
     np.fill_diagonal(reduced_rows, 0.0)
     ones_cc = (reduced_rows**2).sum(axis=1)
-    q = (2.0 * kd**2 / ((kd - 1) ** 2 * tot**3)) * (tot * (frob + tr**2) - 2.0 * tr * ones_cc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.where(constant, np.nan, (2.0 * kd**2 / ((kd - 1) ** 2 * tot**3)) * (tot * (frob + tr**2) - 2.0 * tr * ones_cc))
     # spread of the inter-item correlations without item i
     a_idx, b_idx = np.tril_indices(k, -1)
     low = r[a_idx, b_idx]
@@ -222,7 +245,10 @@ def _alpha_if_deleted(c: np.ndarray, r: np.ndarray, singular: bool) -> np.ndarra
 
 
 def _alpha_from_moments(var_items: np.ndarray, var_total: np.ndarray, k: int) -> np.ndarray:
-    return k / (k - 1.0) * (1.0 - var_items / var_total)
+    """Raw alpha from the sum of the item variances and the variance of the total; NaN where the total
+    is constant (see :data:`ZERO_VARIANCE`)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(var_total > ZERO_VARIANCE * var_items, k / (k - 1.0) * (1.0 - var_items / var_total), np.nan)
 
 
 def _feldt(alpha, n, k, confidence):
@@ -405,6 +431,80 @@ class ItemNames(list):
         return getattr(self._legacy(), name)
 
 
+def reverse_key_candidates(item_stats: pd.DataFrame) -> list:
+    """The items whose corrected item-total correlation (``r_drop``) is negative: each goes against
+    the sum of the others, as a reverse-keyed item that was not recoded does.
+
+    Parameters
+    ----------
+    item_stats : pandas.DataFrame
+        ``AlphaResult.item_stats`` (columns ``item`` and ``r_drop``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from servqual import load_dataset
+    >>> raw = load_dataset("bfi")  # A1 is reverse-keyed: unrecoded it goes against A2-A5
+    >>> reverse_key_candidates(cronbach_alpha(raw, ["A1", "A2", "A3", "A4", "A5"]).item_stats)
+    ['A1']
+    """
+    it = item_stats
+    return [str(v) for v in it.loc[it["r_drop"] < 0, "item"]]
+
+
+def negative_alpha_note(alpha: float, item_stats: pd.DataFrame, scale=None):
+    """The hint for a negative alpha: the items may be keyed in opposite directions, and which items
+    are the candidates for reverse keying (:func:`reverse_key_candidates`); ``None`` when alpha is not
+    negative.
+
+    Parameters
+    ----------
+    alpha : float
+    item_stats : pandas.DataFrame
+        ``AlphaResult.item_stats``.
+    scale : str, optional
+        The scale's name, for the sentence.
+
+    Returns
+    -------
+    Text or None
+
+    Examples
+    --------
+    >>> from servqual import load_dataset
+    >>> raw = load_dataset("bfi")  # A1 is reverse-keyed, here left unrecoded
+    >>> res = cronbach_alpha(raw, ["A1", "A2", "A3"])
+    >>> print(negative_alpha_note(res.alpha, res.item_stats, "Agreeableness").en)
+    alpha of Agreeableness = -0.210 is negative: the items go against each other on average, as when reverse-keyed items are not recoded. Candidates for reverse keying (negative corrected item-total correlation): A1; declare them reverse-keyed in the questionnaire (reverse: true) or pass reverse= and scale=.
+    """
+    if not (np.isfinite(alpha) and alpha < 0):
+        return None
+    cand = reverse_key_candidates(item_stats)
+    of_en, of_zh = (f" of {scale}", f"{scale} 的") if scale is not None else ("", "")
+    head = T(f"{of_zh} alpha = {alpha:.3f} 为负：题项之间平均呈负相关，常见原因是反向计分题未被反向编码。".lstrip(),
+             f"alpha{of_en} = {alpha:.3f} is negative: the items go against each other on average, as when "
+             "reverse-keyed items are not recoded.")
+    if cand:
+        tail = T(f"可能需要反向计分的题项（校正题项-总分相关为负）：{join_names(cand, 'zh')}；请在问卷中声明为反向题"
+                 "（reverse: true），或传入 reverse= 与 scale=。",
+                 f"Candidates for reverse keying (negative corrected item-total correlation): {', '.join(cand)}; "
+                 "declare them reverse-keyed in the questionnaire (reverse: true) or pass reverse= and scale=.")
+    else:
+        tail = T("没有题项的校正题项-总分相关为负；请检查计分方向与答案编码。",
+                 "No item has a negative corrected item-total correlation; check the keying and the coding of the answers.")
+    return T(head.get("zh") + tail.get("zh"), head.get("en") + " " + tail.get("en"))
+
+
+def _constant_total_message(item_stats: pd.DataFrame) -> str:
+    items = [str(v) for v in item_stats["item"]]
+    return (f"the total score of items {', '.join(items)} has zero variance (the items cancel out, e.g. one is the "
+            "reverse of another): alpha is undefined and left out (NaN). Declare the reverse-keyed items "
+            "(reverse: true) or drop one of the opposed items.")
+
+
 @dataclass(frozen=True, repr=False, eq=False)
 class AlphaResult(ResultMixin):
     """Cronbach's alpha with psych's companion statistics.
@@ -503,11 +603,16 @@ class AlphaResult(ResultMixin):
         ok = np.isfinite(self.ci_low)
         ci_en = f"; {self.ci_method} {self.confidence:.0%} CI [{self.ci_low:.3f}, {self.ci_high:.3f}]" if ok else ""
         ci_zh = f"；{self.ci_method} {self.confidence:.0%} 置信区间 [{self.ci_low:.3f}, {self.ci_high:.3f}]" if ok else ""
-        lines = [
-            T(f"alpha = {a:.3f}（{bands.label(a, 'zh')}；{bands.citation}：>= {scale_zh}）{ci_zh}。",
-              f"alpha = {a:.3f} ({bands.label(a, 'en')}; {bands.citation}: >= {scale_en}){ci_en}."),
-            T(f"缺失值：{self.nan_policy} 删除，n = {self.n}。", f"Missing data: {self.nan_policy} deletion, n = {self.n}."),
-        ]
+        if np.isfinite(a):
+            lines = [T(f"alpha = {a:.3f}（{bands.label(a, 'zh')}；{bands.citation}：>= {scale_zh}）{ci_zh}。",
+                       f"alpha = {a:.3f} ({bands.label(a, 'en')}; {bands.citation}: >= {scale_en}){ci_en}.")]
+        else:
+            lines = [T("alpha 无定义：总分方差为零（题项相互抵消，例如一题是另一题的反向）；请声明反向计分题或删去相互抵消的题项之一。",
+                       _constant_total_message(self.item_stats)[0].upper() + _constant_total_message(self.item_stats)[1:])]
+        neg = negative_alpha_note(a, self.item_stats)
+        if neg is not None:
+            lines.append(neg)
+        lines.append(T(f"缺失值：{self.nan_policy} 删除，n = {self.n}。", f"Missing data: {self.nan_policy} deletion, n = {self.n}."))
         it = self.item_stats
         up = it.loc[it["alpha_if_deleted"] > a, "item"].tolist()
         if up:
@@ -664,19 +769,25 @@ def cronbach_alpha(
         n_items_valid = np.sum(np.isfinite(x), axis=0)
         means = np.nanmean(x, axis=0)
     else:
+        constant = not sum_c > ZERO_VARIANCE * np.trace(c)
         mean_t = float(np.mean(st.mean))
-        sd_t = float(np.sqrt(sum_c) / k)
-        raw_r = c.sum(axis=0) / np.sqrt(np.diag(c) * sum_c)
+        sd_t = 0.0 if constant else float(np.sqrt(sum_c) / k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            raw_r = np.full(k, np.nan) if constant else c.sum(axis=0) / np.sqrt(np.diag(c) * sum_c)
         n_items_valid = np.full(k, st.n) if not pairwise else np.diag(st.n_pairwise).astype(int)
         means = st.mean
-    std_r = r.sum(axis=0) / np.sqrt(r.sum())
+    flat = not r.sum() > ZERO_VARIANCE * k
     rc = r.copy()
     np.fill_diagonal(rc, 1.0 - residual_variances(r))  # the squared multiple correlations
-    r_cor = rc.sum(axis=0) / np.sqrt(rc.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        std_r = np.full(k, np.nan) if flat else r.sum(axis=0) / np.sqrt(r.sum())
+        r_cor = np.full(k, np.nan) if not rc.sum() > ZERO_VARIANCE * k else rc.sum(axis=0) / np.sqrt(rc.sum())
     r_drop = np.empty(k)
     for i in range(k):
         v_drop = sum_c - 2 * c[:, i].sum() + c[i, i]
-        r_drop[i] = (c[:, i].sum() - c[i, i]) / np.sqrt(c[i, i] * v_drop)
+        rest = np.trace(c) - c[i, i]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r_drop[i] = (c[:, i].sum() - c[i, i]) / np.sqrt(c[i, i] * v_drop) if v_drop > ZERO_VARIANCE * rest else np.nan
 
     drop = np.empty((k, 8))
     if k > 2:
@@ -709,6 +820,8 @@ def cronbach_alpha(
 
     # confidence intervals
     alpha = float(tot["raw"])
+    if not np.isfinite(alpha):
+        warnings.warn(_constant_total_message(items_tab), ServqualWarning, stacklevel=2)
     z = sps.norm.ppf(1.0 - (1.0 - confidence) / 2.0)
     f_lo, f_hi = _feldt(alpha, nsub, k, confidence)
     rows = [("feldt", alpha, float(f_lo), float(f_hi)), ("duhachek", alpha, alpha - z * ase, alpha + z * ase)]
@@ -730,7 +843,9 @@ def cronbach_alpha(
         rng = make_rng(seed)
         boot = _boot_alpha(x, int(n_boot), rng)
         bad = ~np.isfinite(boot)
-        if bad.any():
+        if bad.all():
+            boot = boot[:0]
+        elif bad.any():
             warnings.warn(
                 f"{int(bad.sum())} bootstrap resample(s) had a constant total score and were discarded.",
                 ServqualWarning,
@@ -738,9 +853,12 @@ def cronbach_alpha(
             )
             boot = boot[~bad]
         a_lo = (1.0 - confidence) / 2.0
-        p_lo, p_hi = np.quantile(boot, [a_lo, 1.0 - a_lo])
+        if boot.size and np.isfinite(alpha):
+            p_lo, p_hi = np.quantile(boot, [a_lo, 1.0 - a_lo])
+            b_lo, b_hi = _bca(boot, alpha, _jackknife_alpha(x), confidence)
+        else:  # alpha is undefined: so are its intervals
+            p_lo = p_hi = b_lo = b_hi = np.nan
         rows.append(("bootstrap_percentile", alpha, float(p_lo), float(p_hi)))
-        b_lo, b_hi = _bca(boot, alpha, _jackknife_alpha(x), confidence)
         rows.append(("bootstrap_bca", alpha, b_lo, b_hi))
     cis = pd.DataFrame(rows, columns=["method", "estimate", "ci_low", "ci_high"])
     method = {None: "feldt", "all": "feldt", "bootstrap": "bootstrap_bca", "percentile": "bootstrap_percentile",

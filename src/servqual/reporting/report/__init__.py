@@ -25,7 +25,11 @@ Safety is enforced by the writers themselves:
 - text cells written to Excel that start with ``=``, ``+``, ``-`` or ``@`` (also after leading
   whitespace) or with a tab or carriage return are prefixed with a single quote (OWASP, "CSV
   injection"), so no cell becomes a formula; numbers are written as numbers and are never altered;
-- HTML output escapes every text.
+- HTML output escapes every text; the Word and Excel writers drop the characters that XML forbids
+  (control characters in an item text or a title never fail the document);
+- every file is written to a temporary name in its folder and renamed when complete, never through a
+  symbolic link and never onto an input file of the run (``inputs=`` of :meth:`Report.write`), which
+  is refused with :class:`~servqual.exceptions.OutputFileError` naming both paths.
 
 Examples
 --------

@@ -29,10 +29,7 @@ Examples
 
 from __future__ import annotations
 
-import datetime as _dt
-import math
 import platform
-import re
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,9 +37,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from servqual._safeio import atomic_write, excel_value, sheet_name
 from servqual._text import Text
 from servqual._version import __version__
-from servqual.reporting.report.cells import ILLEGAL_XML, display_value, neutralise_cell, prepare_table
+from servqual.reporting.report.cells import display_value, prepare_table
 from servqual.reporting.report.texts import WORDS, caption
 
 if TYPE_CHECKING:
@@ -50,25 +48,10 @@ if TYPE_CHECKING:
 
 __all__ = ["write_excel"]
 
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-
 
 def _excel_value(v, lang: str):
-    if v is None:
-        return None
-    if isinstance(v, Text):
-        return neutralise_cell(v.get(lang))
-    if isinstance(v, (bool, int)):
-        return v
-    if isinstance(v, float):
-        if math.isfinite(v):
-            return v
-        return "∞" if v > 0 else "−∞"
-    if isinstance(v, _dt.datetime):
-        return v.replace(tzinfo=None) if v.tzinfo else v
-    if isinstance(v, _dt.date):
-        return v
-    return neutralise_cell(str(v))
+    """The cell value of ``v`` (see :func:`servqual._safeio.excel_value`), a Text in ``lang``."""
+    return excel_value(v.get(lang) if isinstance(v, Text) else v)
 
 
 def _sheet_name(key: str, used: set, fallback: str) -> str:
@@ -94,17 +77,8 @@ def _sheet_name(key: str, used: set, fallback: str) -> str:
     >>> _sheet_name("a/b", used, "T1"), _sheet_name("a:b", used, "T2"), _sheet_name("README", used, "T3")
     ('a_b', 'a_b_2', 'T3_README')
     """
-    base = _SHEET_BAD.sub("_", ILLEGAL_XML.sub("", key)).strip().strip("'").strip()
-    if not base or base.lower() in ("history", "readme"):
-        base = f"{fallback}_{base}" if base else fallback
-    base = base[:31]
-    name, i = base, 1
-    while name.lower() in used:
-        i += 1
-        suffix = f"_{i}"
-        name = base[: 31 - len(suffix)] + suffix
-    used.add(name.lower())
-    return name
+    plain = str(key).strip().strip("'").strip()
+    return sheet_name(f"{fallback}_{plain}" if plain.lower() == "readme" else key, used, fallback)
 
 
 def _width(text: str) -> int:
@@ -112,7 +86,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def write_excel(report: Report, path: Path, lang: str) -> Path:
+def write_excel(report: Report, path: Path, lang: str, *, inputs=()) -> Path:
     """Write the report as an Excel workbook.
 
     Parameters
@@ -120,9 +94,12 @@ def write_excel(report: Report, path: Path, lang: str) -> Path:
     report : Report
         The report to write.
     path : Path
-        The workbook; its folder is created when missing.
+        The workbook; its folder is created when missing. It is written to a temporary name and
+        renamed when complete, never through a symbolic link (:func:`servqual._safeio.atomic_write`).
     lang : {"zh", "en"}
         Language of the texts, checked by the caller.
+    inputs : iterable of path
+        The input files of the run, never overwritten (:class:`~servqual.exceptions.OutputFileError`).
 
     Returns
     -------
@@ -149,7 +126,7 @@ def write_excel(report: Report, path: Path, lang: str) -> Path:
             ncol = len(prep.headers)
             widths = [_width(str(h)) for h in prep.headers]
             for j, h in enumerate(prep.headers, 1):
-                c = ws.cell(row=1, column=j, value=neutralise_cell(str(h)))
+                c = ws.cell(row=1, column=j, value=excel_value(str(h)))
                 c.font = bold
                 c.border = Border(top=thick, bottom=thin)
                 c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=False)
@@ -192,9 +169,9 @@ def write_excel(report: Report, path: Path, lang: str) -> Path:
     r = 1
     for row in rows:
         if row is not None:
-            a = readme.cell(row=r, column=1, value=neutralise_cell(row[0]))
+            a = readme.cell(row=r, column=1, value=excel_value(row[0]))
             a.font = bold
-            readme.cell(row=r, column=2, value=neutralise_cell(row[1]) if isinstance(row[1], str) else row[1]).data_type = "s"
+            readme.cell(row=r, column=2, value=excel_value(row[1])).data_type = "s"
         r += 1
     readme.cell(row=r, column=1, value=WORDS["sheets"].get(lang)).font = bold
     r += 1
@@ -205,12 +182,12 @@ def write_excel(report: Report, path: Path, lang: str) -> Path:
     for name, cap, note in sheets:
         r += 1
         for j, v in enumerate((name, cap, note), 1):
-            readme.cell(row=r, column=j, value=neutralise_cell(v)).data_type = "s"
+            readme.cell(row=r, column=j, value=excel_value(v)).data_type = "s"
     for j in range(1, 4):
         c = readme.cell(row=r, column=j)
         c.border = Border(bottom=thick, top=c.border.top)
     for col, width in (("A", 28), ("B", 60), ("C", 60)):
         readme.column_dimensions[col].width = width
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with atomic_write(path, "wb", inputs=inputs, create_parents=True) as fh:
+        wb.save(fh)
     return path

@@ -41,6 +41,7 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
+from servqual._safeio import OutputPlan, atomic_write
 from servqual._text import LANGS, Text, check_lang
 from servqual.exceptions import ReportError
 from servqual.reporting.report.excel_writer import write_excel
@@ -485,15 +486,19 @@ class Report:
         return rows
 
     # ---- exporters -------------------------------------------------------------------------------
-    def to_html(self, path=None, lang: str | None = None) -> str:
+    def to_html(self, path=None, lang: str | None = None, *, inputs=()) -> str:
         """Self-contained HTML report.
 
         Parameters
         ----------
         path : str or Path, optional
-            File to write (UTF-8); ``None`` only returns the text.
+            File to write (UTF-8; its folder is created when missing); ``None`` only returns the text.
+            The file is written to a temporary name and renamed when complete, never through a
+            symbolic link (:func:`servqual._safeio.atomic_write`).
         lang : {"zh", "en"}, optional
             Language of texts and captions (default ``lang_default``).
+        inputs : iterable of path
+            The input files of the run, never overwritten (:class:`~servqual.exceptions.OutputFileError`).
 
         Returns
         -------
@@ -505,16 +510,20 @@ class Report:
         lang = check_lang(lang or self.lang_default)
         text = render_html(self, lang)
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            with atomic_write(path, "wb", inputs=inputs, create_parents=True) as fh:
+                fh.write(text.encode("utf-8", "replace"))  # a lone surrogate becomes "?"
         return text
 
-    def to_excel(self, path, lang: str | None = None) -> Path:
+    def to_excel(self, path, lang: str | None = None, *, inputs=()) -> Path:
         """Excel workbook: a ``README`` sheet, then one tidy sheet per table.
 
         Parameters
         ----------
         path : str or Path
+            Written atomically, never through a link; its folder is created when missing.
         lang : {"zh", "en"}, optional
+        inputs : iterable of path
+            The input files of the run, never overwritten.
 
         Returns
         -------
@@ -528,21 +537,24 @@ class Report:
             are dropped.
         """
         lang = check_lang(lang or self.lang_default)
-        return write_excel(self, Path(path), lang)
+        return write_excel(self, Path(path), lang, inputs=inputs)
 
     def to_docx(self, path, lang: str | None = None, font: str = "Times New Roman",
-                east_asia_font: str = "SimSun", heading_east_asia_font: str = "SimHei") -> Path:
+                east_asia_font: str = "SimSun", heading_east_asia_font: str = "SimHei", *, inputs=()) -> Path:
         """Word document with headings, three-line tables, numbered captions and figures.
 
         Parameters
         ----------
         path : str or Path
+            Written atomically, never through a link; its folder is created when missing.
         lang : {"zh", "en"}, optional
         font : str
             Font of Latin text (default Times New Roman).
         east_asia_font, heading_east_asia_font : str
             Fonts of Chinese text (``w:eastAsia``) in the body and captions (default SimSun 宋体) and in
             the title and headings (default SimHei 黑体); a reader without them substitutes a CJK font.
+        inputs : iterable of path
+            The input files of the run, never overwritten.
 
         Returns
         -------
@@ -555,10 +567,17 @@ class Report:
             columns are placed on landscape pages.
         """
         lang = check_lang(lang or self.lang_default)
-        return write_docx(self, Path(path), lang, font, east_asia_font, heading_east_asia_font)
+        return write_docx(self, Path(path), lang, font, east_asia_font, heading_east_asia_font, inputs=inputs)
 
-    def write(self, out_dir, formats: Iterable[str] = FORMATS, lang: str | None = None, stem: str = "report") -> dict:
+    def write(self, out_dir, formats: Iterable[str] = FORMATS, lang: str | None = None, stem: str = "report", *,
+              inputs=(), plan: OutputPlan | None = None) -> dict:
         """Write the report in several formats.
+
+        The folder and every file name are checked before anything is written
+        (:func:`servqual._safeio.check_output_folder`): a folder that is an existing file, a file that
+        is a symbolic link or one of ``inputs`` is refused with
+        :class:`~servqual.exceptions.OutputFileError`, which names both paths. Each file is written to
+        a temporary name and renamed when complete.
 
         Parameters
         ----------
@@ -568,22 +587,35 @@ class Report:
         lang : {"zh", "en"}, optional
         stem : str
             File name without extension (default ``"report"``).
+        inputs : iterable of path
+            The input files of the run (data, questionnaire), never overwritten.
+        plan : OutputPlan, optional
+            The run's output plan: its inputs are respected too and the files written are added to
+            its ``written`` list (for the message after an interrupt).
 
         Returns
         -------
         dict
             ``{format: Path}`` of the files written (``out_dir/<stem>.<format>``).
+
+        Raises
+        ------
+        OutputFileError
+            An output place that cannot or must not be written.
         """
         lang = check_lang(lang or self.lang_default)
         formats = check_formats(formats)
         if not stem or any(c in stem for c in '/\\:*?"<>|'):
             raise ReportError(f"stem must be a plain file name without path separators, got {stem!r}.")
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        plan = OutputPlan() if plan is None else plan
+        for p in inputs:
+            plan.add_input(p)
+        out = plan.folder(out_dir, what="report folder", files=[f"{stem}.{f}" for f in formats])
         exporters = {"html": self.to_html, "xlsx": self.to_excel, "docx": self.to_docx}
         written = {}
         for f in formats:
             p = out / f"{stem}.{f}"
-            exporters[f](p, lang)
+            exporters[f](p, lang, inputs=plan.inputs)
+            plan.written.append(p)
             written[f] = p
         return written

@@ -31,7 +31,8 @@ import struct
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from servqual.reporting.report.cells import ILLEGAL_XML, NUMERIC_KINDS, display_value, prepare_table
+from servqual._safeio import atomic_write, remove_illegal_xml
+from servqual.reporting.report.cells import NUMERIC_KINDS, display_value, prepare_table
 from servqual.reporting.report.texts import WORDS, skipped_note
 
 if TYPE_CHECKING:
@@ -71,6 +72,12 @@ def png_size(png: bytes):
             break
         pos += 12 + length
     return w, h, dpi
+
+
+def _xml_text(text) -> str:
+    """``text`` as Word can store it: the characters that XML forbids (control characters, lone
+    surrogates) removed, as python-docx would otherwise refuse the whole document."""
+    return remove_illegal_xml("" if text is None else str(text))
 
 
 def _element(tag: str, *attrs):
@@ -143,6 +150,7 @@ def _three_line(table):
 
 def _seq_caption(paragraph, word: str, number: int, title: str, lang: str):
     """Caption text with a Word SEQ field (updatable numbering; the current number is the field result)."""
+    word, title = _xml_text(word), _xml_text(title)
     paragraph.add_run(f"{word} ")
 
     def fld(kind):
@@ -163,7 +171,7 @@ def _seq_caption(paragraph, word: str, number: int, title: str, lang: str):
 def _note(doc, note, lang: str):
     from docx.shared import Pt
 
-    doc.add_paragraph().add_run(WORDS["note"].get(lang) + note.get(lang)).font.size = Pt(9)
+    doc.add_paragraph().add_run(_xml_text(WORDS["note"].get(lang) + note.get(lang))).font.size = Pt(9)
 
 
 def _setup(doc, lang: str, font: str, ea_font: str, ea_heading: str):
@@ -216,7 +224,7 @@ def _add_table(doc, prep, number: int, title: str, lang: str):
     for j, h in enumerate(prep.headers):
         par = all_rows[0].cells[j].paragraphs[0]
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = par.add_run(ILLEGAL_XML.sub("", str(h)))
+        run = par.add_run(_xml_text(h))
         run.bold = True
         run.font.size = size
     for r_i, row in enumerate(prep.rows, 1):
@@ -225,7 +233,7 @@ def _add_table(doc, prep, number: int, title: str, lang: str):
             par = cells[j].paragraphs[0]
             if kind in NUMERIC_KINDS:
                 par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            par.add_run(ILLEGAL_XML.sub("", display_value(v, kind, dec, lang))).font.size = size
+            par.add_run(_xml_text(display_value(v, kind, dec, lang))).font.size = size
     _three_line(table)
 
 
@@ -250,7 +258,7 @@ def _add_figure(doc, figure, number: int, lang: str, usable_width):
 
 
 def write_docx(report: Report, path: Path, lang: str, font: str = "Times New Roman", ea_font: str = "SimSun",
-               ea_heading: str = "SimHei") -> Path:
+               ea_heading: str = "SimHei", *, inputs=()) -> Path:
     """Write the report as a Word document.
 
     Parameters
@@ -258,13 +266,19 @@ def write_docx(report: Report, path: Path, lang: str, font: str = "Times New Rom
     report : Report
         The report; :meth:`Report.to_docx <servqual.reporting.report.Report.to_docx>` calls this function.
     path : Path
-        The ``.docx`` file (a missing folder is created).
+        The ``.docx`` file (a missing folder is created). It is written to a temporary name and renamed
+        when complete, never through a symbolic link (:func:`servqual._safeio.atomic_write`).
     lang : {"zh", "en"}
         Language of the texts, checked by the caller.
     font : str
         Font of Latin text.
     ea_font, ea_heading : str
         East Asian fonts (``w:eastAsia``) of the body and captions, and of the title and headings.
+    inputs : iterable of path
+        The input files of the run, never overwritten (:class:`~servqual.exceptions.OutputFileError`).
+
+    Every text goes through :func:`servqual._safeio.remove_illegal_xml`: a control character in an
+    item text or a title is dropped instead of failing the document.
 
     Returns
     -------
@@ -277,12 +291,13 @@ def write_docx(report: Report, path: Path, lang: str, font: str = "Times New Rom
 
     doc = docx.Document()
     _setup(doc, lang, font, ea_font, ea_heading)
-    doc.core_properties.title = report.title.get(lang)
-    doc.add_heading(report.title.get(lang), level=0)
+    title = _xml_text(report.title.get(lang))
+    doc.core_properties.title = title[:255]
+    doc.add_heading(title, level=0)
     for label, value in report.meta_rows(lang):
         p = doc.add_paragraph()
-        p.add_run(label + ("：" if lang == "zh" else ": ")).bold = True
-        p.add_run(value)
+        p.add_run(_xml_text(label) + ("：" if lang == "zh" else ": ")).bold = True
+        p.add_run(_xml_text(value))
         p.paragraph_format.space_after = Pt(0)
     if report.pii:
         doc.add_paragraph(WORDS["pii"].get(lang)).runs[0].italic = True
@@ -302,12 +317,12 @@ def write_docx(report: Report, path: Path, lang: str, font: str = "Times New Rom
 
     for i, s, tabs, figs in report.numbered():
         set_orientation(False)
-        doc.add_heading(f"{i} {s.title.get(lang)}", level=1)
+        doc.add_heading(_xml_text(f"{i} {s.title.get(lang)}"), level=1)
         if s.skipped is not None:
-            doc.add_paragraph(skipped_note(s.skipped, lang)).runs[0].italic = True
+            doc.add_paragraph(_xml_text(skipped_note(s.skipped, lang))).runs[0].italic = True
             continue
         for para in s.paragraphs:
-            doc.add_paragraph(para.get(lang))
+            doc.add_paragraph(_xml_text(para.get(lang)))
         for n, t in tabs:
             prep = prepare_table(t, report.pii, lang)
             set_orientation(max(len(prep.headers), 1) > 9)
@@ -319,6 +334,6 @@ def write_docx(report: Report, path: Path, lang: str, font: str = "Times New Rom
         set_orientation(False)
         for n, f in figs:
             _add_figure(doc, f, n, lang, usable_width())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
+    with atomic_write(path, "wb", inputs=inputs, create_parents=True) as fh:
+        doc.save(fh)
     return path

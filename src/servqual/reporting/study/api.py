@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from servqual._results import dumps
+from servqual._safeio import OutputPlan
 from servqual._text import T, check_lang
 from servqual._validation import DEFAULT_SEED
-from servqual.exceptions import AnalysisError, ReportError
-from servqual.reporting.report import FORMATS, Report
+from servqual.exceptions import AnalysisError
+from servqual.reporting.report import Report, check_formats
 from servqual.reporting.study.context import StudyContext
 from servqual.reporting.study.registry import SECTIONS
 from servqual.survey.instrument import as_instrument
@@ -183,9 +184,23 @@ def study_report(data, instrument=None, *, lang: str = "zh", exclude=("straightl
                        figures=figures).report
 
 
+def _input_file(path):
+    """``path`` when it names an existing file (a data or questionnaire file of the run), else None."""
+    if path is None or not isinstance(path, (str, Path)) or str(path) == "":
+        return None
+    p = Path(path)
+    return p if p.is_file() else None
+
+
 def run_study(path_or_dataset, instrument=None, out_dir="servqual-report", *, lang: str = "zh",
-              formats=("html", "xlsx", "docx"), encoding: str | None = None, sheet=None, **kw) -> dict:
+              formats=("html", "xlsx", "docx"), encoding: str | None = None, sheet=None, inputs=(),
+              plan: OutputPlan | None = None, **kw) -> dict:
     """Read, screen, analyse and write the study report and ``results.json``.
+
+    The output folder and the names of every file to write are checked before the data are read
+    (:class:`servqual._safeio.OutputPlan`); each file is written to a temporary name and renamed when
+    complete, never through a symbolic link and never onto an input of the run: the data file, the
+    questionnaire file and ``inputs``.
 
     Parameters
     ----------
@@ -203,6 +218,11 @@ def run_study(path_or_dataset, instrument=None, out_dir="servqual-report", *, la
         The files to write.
     encoding, sheet
         Passed to :func:`servqual.read_responses`.
+    inputs : iterable of path
+        More input files of the run that no output may overwrite (the data and questionnaire files
+        given as paths are added).
+    plan : OutputPlan, optional
+        The run's output plan; the files written are added to its ``written`` list.
     **kw
         Passed to :func:`study_report` (``exclude``, ``segment``, ``seed``, ``title``, ``ahp``, ``figures``;
         figures are drawn by default only when HTML or Word output is asked for).
@@ -226,6 +246,9 @@ def run_study(path_or_dataset, instrument=None, out_dir="servqual-report", *, la
         An unknown format.
     DataValidationError
         The data do not fit the questionnaire (see :func:`servqual.read_responses`).
+    OutputFileError
+        An output place that cannot or must not be written (an existing file as the folder, a file
+        that is a symbolic link or an input of the run; the message names both paths).
 
     Examples
     --------
@@ -244,27 +267,39 @@ def run_study(path_or_dataset, instrument=None, out_dir="servqual-report", *, la
     from servqual.survey.io import Responses, read_responses
 
     read_kw = {k: v for k, v in (("encoding", encoding), ("sheet", sheet)) if v is not None}
+    plan = OutputPlan() if plan is None else plan
+    for p in inputs:
+        plan.add_input(p)
+    if not isinstance(path_or_dataset, Responses) and instrument is None:
+        names = list_datasets()["name"].tolist()
+        if str(path_or_dataset) not in names:
+            raise AnalysisError(f"{str(path_or_dataset)!r} is not a bundled data set ({', '.join(names)}); for your own "
+                                "data give the questionnaire too: run_study(data_file, survey_yaml)")
+    formats = check_formats(formats)
+    files = [f"report.{f}" for f in formats] + ["results.json"]
+    for p in (None if isinstance(path_or_dataset, Responses) or instrument is None else path_or_dataset, instrument):
+        p = _input_file(p)
+        if p is not None:
+            plan.add_input(p)
+    plan.folder(out_dir, what="output folder", files=files)  # before any long computation
     if isinstance(path_or_dataset, Responses):
         resp = path_or_dataset
         if instrument is not None:
             resp = Responses(**{**resp.__dict__, "instrument": as_instrument(instrument)})
     elif instrument is None:
-        name = str(path_or_dataset)
-        names = list_datasets()["name"].tolist()
-        if name not in names:
-            raise AnalysisError(f"{name!r} is not a bundled data set ({', '.join(names)}); for your own data give the "
-                                "questionnaire too: run_study(data_file, survey_yaml)")
-        resp = read_dataset(name, **read_kw)
+        resp = read_dataset(str(path_or_dataset), **read_kw)
     else:
         resp = read_responses(path_or_dataset, as_instrument(instrument), **read_kw)
-    if isinstance(formats, str):
-        formats = [f.strip() for f in formats.split(",") if f.strip()]
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise ReportError(f"Unknown report format(s) {bad}; choose from {list(FORMATS)}.")
+    known = len(plan.inputs)
+    for p in (resp.source, resp.instrument.source):
+        p = _input_file(p)
+        if p is not None:
+            plan.add_input(p)
+    if len(plan.inputs) > known:
+        plan.folder(out_dir, what="output folder", files=files)
     kw.setdefault("figures", any(f in ("html", "docx") for f in formats))
     study = build_study(resp, resp.instrument, lang=lang, **kw)
-    paths = dict(study.report.write(out_dir, formats=formats, lang=lang))
+    paths = dict(study.report.write(out_dir, formats=formats, lang=lang, plan=plan))
     doc = {"servqual_version": __version__, "survey": resp.instrument.id, "survey_file": resp.instrument.source,
            "data_file": Path(str(resp.source)).name}
     if study.measurement is not None:
@@ -273,7 +308,5 @@ def run_study(path_or_dataset, instrument=None, out_dir="servqual-report", *, la
         doc.update({"n_rows": int(len(resp.data)), "n_used": 0, "missing_policy": "listwise"})
         doc.update({k: [] for k in RESULTS_KEYS})
     doc["study"] = study.results
-    out = Path(out_dir) / "results.json"
-    out.write_text(dumps(doc), encoding="utf-8")
-    paths["json"] = out
+    paths["json"] = plan.write_text(Path(out_dir) / "results.json", dumps(doc))
     return paths
