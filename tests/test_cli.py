@@ -159,3 +159,26 @@ def test_weights_command_on_matrix_and_survey(tmp_path, capsys):
     assert main(["weights", "-m", "nope", "--data", str(d), "--index", "centre"]) == 2
     err = capsys.readouterr().err
     assert "'nope' is not a weighting method" in err and "entropy, critic" in err
+
+
+def test_structural_model_commands(tmp_path, capsys):
+    import json
+
+    out = tmp_path / "sem.json"
+    assert main(["sem", "--dataset", "corp_rep", "-o", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    est = {(r["lhs"], r["op"], r["rhs"]): r for r in doc["estimates"]}
+    assert est[("CUSL", "~", "CUSA")]["est"] == pytest.approx(0.4592, abs=1e-3)   # lavaan: 0.45923
+    assert doc["fit_measures"]["df"] == 30
+    assert main(["pls", "--dataset", "mobi", "-o", str(tmp_path / "pls.csv")]) == 0
+    assert "Satisfaction" in (tmp_path / "pls.csv").read_text(encoding="utf-8")
+    assert main(["process", "--dataset", "corp_rep", "--model", "4", "-x", "COMP", "-m", "cusa", "-y", "CUSL",
+                 "--n-boot", "200", "-o", str(tmp_path / "p.json")]) == 0
+    p = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    ind = {r["effect"]: r for r in p["effects"]}["indirect_cusa"]
+    assert ind["estimate"] == pytest.approx(0.30294, abs=1e-4)   # a*b of R's lm on the composites
+    capsys.readouterr()
+    assert main(["process", "--dataset", "corp_rep", "--model", "7", "-x", "COMP", "-m", "cusa", "-y", "CUSL"]) == 2
+    assert "needs a moderator" in capsys.readouterr().err
+    assert main(["sem", "--dataset", "kiosk"]) == 2
+    assert "no structure" in capsys.readouterr().err

@@ -2,6 +2,13 @@
 
 Bad input (unreadable file, wrong encoding, invalid questionnaire, invalid data) exits with code 2 and a
 short message naming the problem and where it is; ``--debug`` shows the Python traceback.
+
+Every command that writes files declares its inputs (data, questionnaire, AHP matrix) and checks every
+output place in one :class:`servqual._safeio.OutputPlan` before it reads the data: an output that is an
+input of the run, a symbolic link, a folder where a file is wanted (or a file where a folder is
+wanted), a folder that does not exist, a device such as ``/dev/full`` or an empty name exits with
+code 2 before any computation. Every file is written to a temporary name and renamed when complete;
+Ctrl-C prints one line, ``interrupted; nothing written`` or the files completed, and exits with 130.
 """
 
 from __future__ import annotations
@@ -14,6 +21,10 @@ from servqual._version import __version__
 from servqual.exceptions import CLIError, ServqualError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+
+_OUT_FILE, _OUT_FOLDER = "-o file", "--out folder"
 
 
 def _survey_and_data(args):
@@ -28,6 +39,17 @@ def _survey_and_data(args):
     if not args.survey or not args.data:
         raise CLIError("give --survey SURVEY.yaml and --data DATA (or --dataset NAME for a bundled data set)")
     return load_instrument(args.survey), Path(args.data)
+
+
+def _output_plan(args, *inputs):
+    """The :class:`~servqual._safeio.OutputPlan` of this run, with every input file of the run.
+
+    The plan is kept on ``args``, so that :func:`main` can say on Ctrl-C what was written.
+    """
+    from servqual._safeio import OutputPlan
+
+    args.plan = OutputPlan(inputs=[str(p) for p in inputs if p])
+    return args.plan
 
 
 def _add_data_args(p, dataset=True):
@@ -49,6 +71,11 @@ def _print(text: str):
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _table_file_name(name: str) -> str:
+    """The file name of an ``analyze`` table: ``"Bartlett's test"`` -> ``"bartlett_s_test.csv"``."""
+    return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_") + ".csv"
+
+
 # --------------------------------------------------------------------------------------------------
 # commands
 # --------------------------------------------------------------------------------------------------
@@ -57,18 +84,20 @@ def cmd_survey(args):
     from servqual.survey.instrument import load_instrument
 
     inst = load_instrument(args.survey)
-    out = Path(args.output)
-    if args.survey_command == "render":
-        q.write_questionnaire(inst, out, lang=args.lang, format=args.format)
-    elif args.survey_command == "codebook":
-        q.write_codebook(inst, out)
-    elif args.survey_command == "template":
-        q.write_template(inst, out)
-    elif args.survey_command == "xlsform":
-        q.write_xlsform(inst, out)
-    elif args.survey_command == "check":
+    if args.survey_command == "check":
         _print(inst.summary())
         return EXIT_OK
+    plan = _output_plan(args, inst.source)
+    out = plan.file(args.output, what=_OUT_FILE)
+    if args.survey_command == "render":
+        q.write_questionnaire(inst, out, lang=args.lang, format=args.format, inputs=plan.inputs)
+    elif args.survey_command == "codebook":
+        q.write_codebook(inst, out, inputs=plan.inputs)
+    elif args.survey_command == "template":
+        q.write_template(inst, out, inputs=plan.inputs)
+    elif args.survey_command == "xlsform":
+        q.write_xlsform(inst, out, inputs=plan.inputs)
+    plan.written.append(out)
     _print(f"wrote {out}")
     return EXIT_OK
 
@@ -77,17 +106,19 @@ def cmd_validate(args):
     from servqual.survey.io import check_responses
 
     inst, path = _survey_and_data(args)
+    plan = _output_plan(args, path, inst.source)
+    out = plan.file(args.output, what=_OUT_FILE) if args.output is not None else None
     problems = check_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet))
-    if args.output:
-        problems.to_csv(args.output, index=False, encoding="utf-8-sig")
+    if out is not None:
+        plan.write_csv(problems, out)
     if len(problems) == 0:
         _print(f"{path}: OK - every answer agrees with questionnaire {inst.id!r}.")
         return EXIT_OK
     from servqual.survey.io import format_problems
 
     _print(format_problems(problems, str(path), max_listed=args.max_listed))
-    if args.output:
-        _print(f"the full problem table: {args.output}")
+    if out is not None:
+        _print(f"the full problem table: {out}")
     return EXIT_BAD_INPUT
 
 
@@ -96,52 +127,64 @@ def cmd_screen(args):
     from servqual.survey.screening import screen
 
     inst, path = _survey_and_data(args)
+    plan = _output_plan(args, path, inst.source)
+    out = plan.file(args.output, what=_OUT_FILE) if args.output is not None else None
     resp = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet))
     exclude = [r.strip() for r in args.exclude.split(",") if r.strip()] if args.exclude else None
     res = screen(resp, inst, exclude=exclude, min_duration=args.min_duration)
     _print(resp.summary())
     _print("")
     _print(res.summary())
-    if args.output:
-        out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
+    if out is not None:
         flags = res.flags.drop(columns=[c for c in inst.pii if c in res.flags.columns])
-        flags.to_csv(out, index=False, encoding="utf-8-sig")
+        plan.write_csv(flags, out)
         _print(f"wrote {out} ({len(flags)} respondents)")
     return EXIT_OK
 
 
 def cmd_analyze(args):
-    from servqual.survey.io import read_responses
+    import pandas as pd
+
     from servqual.psychometrics.measurement import measurement_report
+    from servqual.survey.io import read_responses
 
     inst, path = _survey_and_data(args)
+    plan = _output_plan(args, path, inst.source)
+    out = plan.folder(args.out, what=_OUT_FOLDER, files=["results.json"])
     resp = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet))
     rep = measurement_report(resp, inst, block=args.block, seed=args.seed, htmt_boot=args.htmt_boot)
     _print(rep.summary(decimals=3))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    tables = {out / _table_file_name(name): df for name, df in rep.tables().items()}
+    for p in tables:  # the table names are known now: every file is checked before the first is written
+        plan.file(p, what="output file")
     doc = {"servqual_version": __version__, "survey": inst.id, "survey_file": inst.source, "data_file": str(path)}
     doc.update(rep.to_json_dict())
-    write_json(doc, out / "results.json")
-    for name, df in rep.tables().items():
-        fname = "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_")
-        df.to_csv(out / f"{fname}.csv", index=not isinstance(df.index, __import__("pandas").RangeIndex), encoding="utf-8-sig")
-    _print(f"\nwrote {out / 'results.json'} and {len(rep.tables())} tables (.csv) in {out}")
+    write_json(doc, out / "results.json", plan=plan)
+    for p, df in tables.items():
+        plan.write_csv(df, p, index=not isinstance(df.index, pd.RangeIndex))
+    _print(f"\nwrote {out / 'results.json'} and {len(tables)} tables (.csv) in {out}")
     return EXIT_OK
 
 
-def _write_tables(args, tables: dict, doc: dict):
-    if args.output:
-        out = Path(args.output)
-        if out.suffix.lower() == ".json":
-            write_json(doc, out)
-        elif out.suffix.lower() == ".csv":
-            out.parent.mkdir(parents=True, exist_ok=True)
-            next(iter(tables.values())).to_csv(out, encoding="utf-8-sig")
-        else:
-            raise CLIError(f"{out}: write .json or .csv")
-        _print(f"wrote {out}")
+def _table_output(args, plan):
+    """The checked ``-o`` file of ``ahp`` / ``weights`` (``.json`` or ``.csv``), or ``None``."""
+    if args.output is None:
+        return None
+    out = plan.file(args.output, what=_OUT_FILE)
+    if out.suffix.lower() not in (".json", ".csv"):
+        raise CLIError(f"{out}: write .json or .csv")
+    return out
+
+
+def _write_table(plan, out, table, doc: dict):
+    """Write ``doc`` (``.json``) or ``table`` with its index (``.csv``) to ``out`` (when given)."""
+    if out is None:
+        return
+    if out.suffix.lower() == ".json":
+        write_json(doc, out, plan=plan)
+    else:
+        plan.write_csv(table, out, index=True)
+    _print(f"wrote {out}")
 
 
 def cmd_ahp(args):
@@ -149,6 +192,8 @@ def cmd_ahp(args):
 
     from servqual.decision.weights import ahp, ahp_inconsistency, read_pairwise_matrix
 
+    plan = _output_plan(args, args.matrix)
+    out = _table_output(args, plan)
     m = read_pairwise_matrix(args.matrix)
     res = ahp(m, method=args.method, ri=args.ri)
     _print(f"AHP of {args.matrix} ({res.method}; RI table {res.ri_table})")
@@ -164,7 +209,7 @@ def cmd_ahp(args):
            "ri": res.ri, "cr": res.cr, "consistent": bool(res.consistent), "method": res.method, "ri_table": res.ri_table}
     if inc is not None:
         doc["inconsistency"] = inc.to_dict(orient="records")
-    _write_tables(args, {"weights": res.weights.to_frame("weight")}, doc)
+    _write_table(plan, out, res.weights.to_frame("weight"), doc)
     return EXIT_OK if res.consistent or not args.strict else EXIT_PROBLEMS
 
 
@@ -180,6 +225,8 @@ def cmd_weights(args):
         from servqual.survey.io import read_responses
 
         inst, path = _survey_and_data(args)
+        plan = _output_plan(args, path, inst.source)
+        out = _table_output(args, plan)
         df = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet)).data
         kpi_cols = [c for c in inst.directions() if c in df.columns]
         level = args.level or ("kpis" if kpi_cols else "items")
@@ -199,6 +246,8 @@ def cmd_weights(args):
         if not args.data:
             raise CLIError("give --data DATA (alternatives x indicators), optionally with --survey SURVEY")
         path = Path(args.data)
+        plan = _output_plan(args, path)
+        out = _table_output(args, plan)
         df = read_table(path, encoding=args.encoding, sheet=_sheet(args.sheet))[0]
         if args.index:
             if args.index not in df.columns:
@@ -218,26 +267,104 @@ def cmd_weights(args):
     _print(res.summary())
     doc = {"method": args.method, "n": res.n, "weights": {str(k): float(v) for k, v in res.weights.items()},
            "table": res.table.to_dict(orient="records")}
-    _write_tables(args, {"weights": res.table}, doc)
+    _write_table(plan, out, res.table, doc)
     return EXIT_OK
 
 
 def cmd_report(args):
+    from servqual.reporting.report import check_formats
     from servqual.reporting.study import run_study
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if args.dataset:
         if args.data or args.survey:
             raise CLIError("give either --dataset NAME or --survey/--data, not both")
-        paths = run_study(args.dataset, None, args.out, lang=args.lang, formats=formats)
+        from servqual._resources import resolve_survey
+        from servqual.survey.datasets import dataset_path
+
+        inst = None
+        inputs = (dataset_path(args.dataset), resolve_survey(args.dataset))
     else:
         if not args.survey or not args.data:
             raise CLIError("give --survey SURVEY.yaml and --data DATA (or --dataset NAME for a bundled data set)")
-        paths = run_study(args.data, args.survey, args.out, lang=args.lang, formats=formats, encoding=args.encoding,
-                          sheet=_sheet(args.sheet))
+        from servqual.survey.instrument import load_instrument
+
+        inst = load_instrument(args.survey)
+        inputs = (args.data, inst.source)
+    plan = _output_plan(args, *inputs)
+    files = [f"report.{f}" for f in check_formats(formats)] + ["results.json"]
+    out = plan.folder(args.out, what=_OUT_FOLDER, files=files)
+    if inst is None:
+        paths = run_study(args.dataset, None, out, lang=args.lang, formats=formats, plan=plan)
+    else:
+        paths = run_study(args.data, inst, out, lang=args.lang, formats=formats, encoding=args.encoding,
+                          sheet=_sheet(args.sheet), plan=plan)
     for kind, p in paths.items():
         _print(f"wrote {kind}: {p}")
     return EXIT_OK
+
+
+def _structural_inputs(args):
+    """(instrument, data path, responses) of sem / pls / process, read after the output place is checked."""
+    from servqual.survey.io import read_responses
+
+    inst, path = _survey_and_data(args)
+    plan = _output_plan(args, path, inst.source, getattr(args, "model_file", None))
+    out = _table_output(args, plan)
+    resp = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet))
+    return inst, resp, plan, out
+
+
+def cmd_sem(args):
+    from servqual.psychometrics.sem import sem
+
+    inst, resp, plan, out = _structural_inputs(args)
+    model = Path(args.model_file).read_text(encoding="utf-8") if args.model_file else inst
+    fit = sem(resp, model, block=args.block, bootstrap=args.bootstrap, seed=args.seed)
+    with _wide():
+        _print(fit.summary(lang=args.lang))
+    fm = fit.fit_measures()
+    doc = {"estimates": fit.estimates, "fit_measures": fm.to_dict(), "r2": fit.r2.to_dict(), "n": fit.n,
+           "converged": fit.converged}
+    _write_table(plan, out, fit.estimates.set_index(["lhs", "op", "rhs"]), doc)
+    return EXIT_OK
+
+
+def cmd_pls(args):
+    from servqual.psychometrics.pls import pls
+
+    inst, resp, plan, out = _structural_inputs(args)
+    fit = pls(resp, inst, scheme=args.scheme, plsc=args.plsc, bootstrap=args.bootstrap, seed=args.seed)
+    with _wide():
+        _print(fit.summary(lang=args.lang))
+    doc = {"paths": fit.paths, "outer": fit.outer, "constructs": fit.inner_summary, "effects": fit.effects,
+           "fsquared": fit.fsquared, "htmt": fit.htmt, "n": fit.n}
+    _write_table(plan, out, fit.paths.set_index(["from", "to"]), doc)
+    return EXIT_OK
+
+
+def cmd_process(args):
+    from servqual.psychometrics.process import process
+
+    inst, resp, plan, out = _structural_inputs(args)
+    res = process(resp, args.model, x=args.x, y=args.y, m=args.m or None, w=args.w, covariates=args.covariates or (),
+                  n_boot=args.n_boot, seed=args.seed, conf=args.conf, hc=args.hc, probe=args.probe,
+                  ci_method=args.ci_method, instrument=inst)
+    with _wide():
+        _print(res.summary(lang=args.lang))
+    doc = {"model": res.model, "effects": res.effects,
+           "equations": {o: {"coefficients": e["coefficients"],
+                             "summary": {k: v for k, v in e["summary"].items() if k != "vcov"}}
+                         for o, e in res.equations.items()},
+           "sobel": res.sobel, "n": res.n, "johnson_neyman": res.johnson_neyman}
+    _write_table(plan, out, res.effects.set_index("effect"), doc)
+    return EXIT_OK
+
+
+def _wide():
+    import pandas as pd
+
+    return pd.option_context("display.width", 160, "display.max_columns", 30)
 
 
 def cmd_datasets(args):
@@ -324,6 +451,46 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--format", default="html,xlsx,docx", help="comma-separated: html, xlsx, docx (default all three)")
     rp.set_defaults(func=cmd_report)
 
+    sm = sub.add_parser("sem", help="structural equation model (ML, as lavaan) of the questionnaire's structure: "
+                                    "paths, indirect and total effects, fit")
+    _add_data_args(sm)
+    sm.add_argument("--model-file", help="lavaan model syntax in a text file instead of the questionnaire's structure:")
+    sm.add_argument("--block", help="questionnaire block whose columns measure the dimensions (default: the analysis block)")
+    sm.add_argument("--bootstrap", type=int, help="bootstrap resamples for percentile and bca.simple intervals")
+    sm.add_argument("--seed", type=int, default=42, help="seed of the bootstrap (default 42)")
+    sm.add_argument("--lang", default="en", choices=["zh", "en"], help="language of the printed notes")
+    sm.add_argument("-o", "--output", help="write the result (.json or .csv)")
+    sm.set_defaults(func=cmd_sem)
+
+    pl = sub.add_parser("pls", help="PLS path model (as SmartPLS / seminr) of the questionnaire's structure")
+    _add_data_args(pl)
+    pl.add_argument("--scheme", default="path", choices=["path", "factorial", "centroid"], help="inner weighting scheme")
+    pl.add_argument("--plsc", action="store_true", help="consistent PLS for the reflective constructs")
+    pl.add_argument("--bootstrap", type=int, help="bootstrap resamples (standard errors, t, p, intervals)")
+    pl.add_argument("--seed", type=int, default=42, help="seed of the bootstrap (default 42)")
+    pl.add_argument("--lang", default="en", choices=["zh", "en"], help="language of the printed notes")
+    pl.add_argument("-o", "--output", help="write the result (.json or .csv)")
+    pl.set_defaults(func=cmd_pls)
+
+    pr = sub.add_parser("process", help="PROCESS models 1, 4, 6, 7, 8, 14 on scale scores, with bootstrap intervals")
+    _add_data_args(pr)
+    pr.add_argument("--model", type=int, default=4, help="Hayes' model number (default 4)")
+    pr.add_argument("-x", required=True, help="antecedent: a column or a dimension / outcome id")
+    pr.add_argument("-y", required=True, help="outcome: a column or a dimension / outcome id")
+    pr.add_argument("-m", nargs="*", help="mediator(s)")
+    pr.add_argument("-w", help="moderator (models 1, 7, 8, 14)")
+    pr.add_argument("--covariates", nargs="*", help="columns entered in every equation")
+    pr.add_argument("--n-boot", type=int, default=5000, help="bootstrap resamples (default 5000)")
+    pr.add_argument("--seed", type=int, default=42, help="seed of the bootstrap (default 42)")
+    pr.add_argument("--conf", type=float, default=0.95, help="level of the intervals (default 0.95)")
+    pr.add_argument("--hc", choices=["HC0", "HC1", "HC2", "HC3", "HC4"], help="heteroscedasticity-consistent SEs")
+    pr.add_argument("--probe", default="percentiles", choices=["percentiles", "meansd"],
+                    help="values of a continuous moderator: 16th/50th/84th percentiles or mean ± 1 SD")
+    pr.add_argument("--ci-method", default="percentile", choices=["percentile", "bc"], help="bootstrap interval")
+    pr.add_argument("--lang", default="en", choices=["zh", "en"], help="language of the printed notes")
+    pr.add_argument("-o", "--output", help="write the result (.json or .csv)")
+    pr.set_defaults(func=cmd_process)
+
     d = sub.add_parser("datasets", help="list the bundled real data sets")
     d.set_defaults(func=cmd_datasets)
 
@@ -339,6 +506,13 @@ def _cli_warning(message, category, filename, lineno, file=None, line=None):
     sys.stderr.write(f"servqual: warning: {message}\n")
 
 
+def _os_error_message(e: OSError) -> str:
+    """One line for an operating-system error: the file and the reason."""
+    if e.filename is not None and e.strerror:
+        return f"{e.filename}: {e.strerror}"
+    return e.strerror or str(e)
+
+
 def main(argv=None) -> int:
     import warnings
 
@@ -351,11 +525,23 @@ def main(argv=None) -> int:
         warnings.showwarning = _cli_warning
     try:
         return args.func(args)
-    except (ServqualError, FileNotFoundError, PermissionError, KeyError) as e:
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        plan = getattr(args, "plan", None)
+        msg = plan.interrupted_message() if plan is not None else "interrupted; nothing written"
+        sys.stderr.write(f"servqual {args.command}: {msg}\n")
+        return EXIT_INTERRUPTED
+    except (ServqualError, KeyError) as e:
         if args.debug:
             raise
         msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
         sys.stderr.write(f"servqual {args.command}: {msg}\n")
+        return EXIT_BAD_INPUT
+    except OSError as e:
+        if args.debug:
+            raise
+        sys.stderr.write(f"servqual {args.command}: {_os_error_message(e)}\n")
         return EXIT_BAD_INPUT
     except ValueError as e:
         if args.debug:
@@ -364,12 +550,49 @@ def main(argv=None) -> int:
         return EXIT_BAD_INPUT
 
 
+def write_json(obj, path, *, plan=None, inputs=()) -> Path:
+    """Write ``obj`` as JSON (:func:`servqual._results.dumps`), atomically and never onto an input.
 
-def write_json(obj, path) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    The text goes to a temporary file beside ``path``, renamed onto ``path`` when complete; a path
+    that is a symbolic link, a folder, a device, in a folder that does not exist (outside the folders
+    of ``plan``) or one of the inputs is refused.
+
+    Parameters
+    ----------
+    obj : object
+        A JSON document (dicts, lists, numbers, text, tables as records).
+    path : str or Path
+    plan : OutputPlan, optional
+        The plan of the run: its inputs are protected and the file is added to its ``written``.
+    inputs : iterable of path
+        The input files of the run, when no ``plan`` is given.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    OutputFileError
+        When ``path`` is not a place to write.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> p = write_json({"alpha": 0.91, "n": 211}, folder / "results.json")
+    >>> json.loads(p.read_text(encoding="utf-8"))
+    {'alpha': 0.91, 'n': 211}
+    >>> write_json({}, folder / "missing" / "results.json")
+    Traceback (most recent call last):
+    ...
+    servqual.exceptions.OutputFileError: cannot write the output file .../missing/results.json: the folder .../missing does not exist
+    """
     from servqual._results import dumps
+    from servqual._safeio import OutputPlan
 
-    Path(path).write_text(dumps(obj), encoding="utf-8")
+    plan = OutputPlan(inputs=inputs) if plan is None else plan
+    return plan.write_text(path, dumps(obj))
 
 
 if __name__ == "__main__":  # pragma: no cover
