@@ -117,6 +117,21 @@ def test_pii_values_never_shown_by_repr_html_or_summary(tmp_path, inst):
     assert r.pii_columns == ["phone"]
 
 
+def test_pii_values_never_shown_by_the_data_frames_either(tmp_path, inst):
+    p = tmp_path / "answers.csv"
+    answers().to_csv(p, index=False)
+    r = sq.read_responses(p, inst)
+    kept = sq.screen(r, inst).kept
+    frames = [r.data, r.raw, r.data.head(), r.data.iloc[1:], kept]
+    for f in frames:
+        shown = [repr(f), f.to_string(), f._repr_html_(), str(f)]
+        for text in shown:
+            for phone in PHONES:
+                assert phone not in text and phone.replace(" ", "") not in text
+    assert PII_HIDDEN in repr(r.data)
+    assert r.data["phone"].tolist() == PHONES  # explicit column access gives the values
+
+
 def test_pii_name_matching_only_in_letter_case_warns_and_is_hidden(tmp_path, inst):
     p = tmp_path / "answers.csv"
     answers().rename(columns={"phone": "Phone"}).to_csv(p, index=False)

@@ -37,7 +37,7 @@ from servqual.survey.forms.xlsforms import xlsform_export_names
 from servqual.survey.instrument import Instrument, as_instrument
 
 __all__ = ["Responses", "read_responses", "check_responses", "read_table", "validate_responses", "format_problems",
-           "pii_columns", "PROBLEM_COLUMNS", "PII_HIDDEN"]
+           "pii_columns", "PROBLEM_COLUMNS", "PII_HIDDEN", "PiiFrame"]
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "hint"]
 _LIKELY_MISSING = {0, 9, 99, 999, 9999, -1, -9, -99, -999, 98, 97, 88}
@@ -46,6 +46,49 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 SPSS_SUFFIXES = {".sav", ".zsav"}
 #: What a display of responses shows instead of a value of a personal-data (``pii:``) column.
 PII_HIDDEN = "(hidden: personal data)"
+
+
+class PiiFrame(pd.DataFrame):
+    """A DataFrame whose display (``repr``, ``print``, the notebook view) hides the values of its
+    personal-data columns; the values stay in the frame and are reached by explicit column access
+    (``frame["phone"]``). Frames derived from it (a row subset, ``head()``) keep the mask.
+
+    Examples
+    --------
+    >>> f = PiiFrame({"id": ["a"], "phone": ["13800138000"]})
+    >>> f.pii = ("phone",)
+    >>> "13800138000" in repr(f), "13800138000" in f._repr_html_(), f["phone"].iloc[0]
+    (False, False, '13800138000')
+    """
+
+    _metadata = ["pii"]
+    pii: tuple = ()
+
+    @property
+    def _constructor(self):
+        return PiiFrame
+
+    def _masked(self) -> pd.DataFrame:
+        shown = pd.DataFrame(self, copy=True)
+        for c in self.pii:
+            if c in shown.columns:
+                shown[c] = pd.Series(PII_HIDDEN, index=shown.index, dtype=object).where(shown[c].notna(), None)
+        return shown
+
+    def __repr__(self) -> str:
+        return repr(self._masked()) if self.pii else super().__repr__()
+
+    def _repr_html_(self):
+        return self._masked()._repr_html_() if self.pii else super()._repr_html_()
+
+    def to_string(self, *args, **kwargs):
+        return self._masked().to_string(*args, **kwargs) if self.pii else super().to_string(*args, **kwargs)
+
+
+def _with_pii_mask(frame: pd.DataFrame, pii: list) -> pd.DataFrame:
+    out = PiiFrame(frame)
+    out.pii = tuple(pii)
+    return out
 
 
 @dataclass(frozen=True)
@@ -987,6 +1030,8 @@ def _score(df, instrument, source, enc, rows, labels, user_missing, read_log=())
                     "detail": f"{len(extra)} column(s) not in the questionnaire kept as read: {', '.join(extra[:10])}"
                               + (" ..." if len(extra) > 10 else "")})
     log.append({"step": "rows", "column": "", "n": len(df), "detail": f"{len(df)} rows read, none dropped"})
+    hidden = pii_columns(data.columns, instrument)
+    data, raw = _with_pii_mask(data, hidden), _with_pii_mask(raw, hidden)
     return Responses(data=data, raw=raw, instrument=instrument, source=source, encoding=enc,
                      log=pd.DataFrame(log, columns=["step", "column", "n", "detail"]),
                      problems=pd.DataFrame(columns=PROBLEM_COLUMNS), row_numbers=rows, value_labels=labels)
