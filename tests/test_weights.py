@@ -584,3 +584,25 @@ def test_ahp_form_from_the_questionnaire_hierarchy(tmp_path):
     sq.write_ahp_form(inst, path, lang="zh", form=filled)
     mats = sq.read_ahp_form(path)
     assert set(crit) <= set(mats) or len(mats) == 1 + sum(len(v) >= 2 for v in crit.values())
+
+
+def test_ahp_form_cells_are_inert_and_the_write_is_guarded(tmp_path):
+    import os
+    import re
+    import zipfile
+
+    from servqual.exceptions import OutputFileError
+
+    labels = {"a": "=HYPERLINK(\"http://x\")", "b": "@SUM(A1)", "c": "+1+1"}
+    path = write_ahp_form(["a", "b", "c"], tmp_path / "form.xlsx", lang="en", labels=labels)
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/"))
+    texts = re.findall(r"<t[^>]*>([^<]*)</t>", xml)
+    assert texts and not any(t[:1] in "=+-@" for t in texts)
+    assert "<f>" not in xml
+    link = tmp_path / "link.xlsx"
+    os.symlink(tmp_path / "elsewhere.xlsx", link)
+    with pytest.raises(OutputFileError, match="link"):
+        write_ahp_form(["a", "b"], link)
+    with pytest.raises(OutputFileError):
+        write_ahp_form(["a", "b"], path, inputs=[path])

@@ -12,9 +12,9 @@ import os
 import warnings
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
+from servqual._safeio import atomic_write, excel_value
 from servqual.exceptions import AnalysisError, DataReadError, ServqualWarning
 from servqual.decision.weights.ahp import SAATY_SCALE, pairwise_matrix, parse_judgement
 
@@ -137,12 +137,14 @@ def ahp_form(criteria, lang: str = "zh", *, labels: Mapping | None = None, goal:
 
 
 def write_ahp_form(criteria, path, lang: str = "zh", *, labels: Mapping | None = None, goal: str = "goal",
-                   form: pd.DataFrame | None = None) -> str:
+                   form: pd.DataFrame | None = None, inputs=()) -> str:
     """Write the pairwise-comparison questionnaire (:func:`ahp_form`) to an .xlsx workbook.
 
     Sheet ``AHP`` holds the comparisons (header row ``section, item_a, item_b, question, value``; the
     expert fills ``value``), sheet ``Instructions`` the bilingual Saaty scale. ``form`` writes a given
-    (possibly filled) form instead of a new one. Returns the path written.
+    (possibly filled) form instead of a new one. Every cell goes through the neutralising writer (no text
+    reaches the sheet as a formula) and the file is written atomically, never through a link or onto one
+    of ``inputs``. Returns the path written.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -157,16 +159,17 @@ def write_ahp_form(criteria, path, lang: str = "zh", *, labels: Mapping | None =
     fill = PatternFill("solid", fgColor="FFF2CC")
     for rec in df[_FORM_COLUMNS].itertuples(index=False):
         v = rec.value
-        ws.append([rec.section, rec.item_a, rec.item_b, rec.question, None if v is None or (isinstance(v, float) and np.isnan(v)) else v])
+        ws.append([excel_value(c) for c in (rec.section, rec.item_a, rec.item_b, rec.question, v)])
         ws.cell(row=ws.max_row, column=5).fill = fill
     ws.column_dimensions["D"].width = 60
     ws.freeze_panes = "A2"
     wi = wb.create_sheet(_INSTR_SHEET)
     for line in df.attrs.get("instructions") or _form_instructions(lang):
-        wi.append([line])
+        wi.append([excel_value(line)])
     wi.column_dimensions["A"].width = 100
     p = os.fspath(path)
-    wb.save(p)
+    with atomic_write(p, "wb", inputs=inputs, create_parents=True) as fh:
+        wb.save(fh)
     return p
 
 
