@@ -94,3 +94,18 @@ def test_bad_requests_are_clear_errors():
         multigroup_cfa(df, ref["syntax"], "nope")
     with pytest.raises(AnalysisError, match="at least two groups"):
         multigroup_cfa(df.assign(one="a"), ref["syntax"], "one")
+
+
+def test_latent_means_under_scalar_invariance_equal_lavaan():
+    from servqual.psychometrics.invariance import invariance
+
+    ref, df = _load("holzinger")
+    res = invariance(df, ref["syntax"], "school", groups=ref["group_levels"])
+    got = res.latent_means
+    want = pd.DataFrame(ref["latent_means_scalar"])
+    np.testing.assert_allclose(got["est"], want["est"], atol=1e-4)
+    np.testing.assert_allclose(got["se"], want["se"], atol=1e-4)
+    assert list(got["group"][:3]) == ["Pasteur"] * 3
+    with pytest.raises(AnalysisError, match="not available yet"):
+        invariance(df, ref["syntax"], "school", estimator="MLR")
+    assert res.fit is res.table and res.tests is res.comparisons

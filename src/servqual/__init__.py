@@ -45,7 +45,7 @@ _EXPORTS = {
         "psychometrics.cfa_ordinal": "cfa_ordinal OrdinalCFAResult",
         "psychometrics.polychoric": "polychoric PolychoricResult",
         "psychometrics.fiml": "cfa_fiml FIMLResult",
-        "psychometrics.invariance": "measurement_invariance multigroup_cfa InvarianceResult MultiGroupFit",
+        "psychometrics.invariance": "invariance measurement_invariance multigroup_cfa InvarianceResult MultiGroupFit",
         "psychometrics.process": "process composite_scores ProcessResult",
         "psychometrics.sem": "sem SEMResult",
         "psychometrics.pls": "pls PLSResult",

@@ -56,7 +56,7 @@ from servqual.psychometrics.cfa_ml import parse_model
 from servqual.psychometrics.cfa_robust import duplication_matrix, vech_index
 from servqual.psychometrics.fit_indices import incremental, rmsea, rmsea_interval
 
-__all__ = ["LEVELS", "MultiGroupFit", "InvarianceResult", "multigroup_cfa", "measurement_invariance"]
+__all__ = ["LEVELS", "MultiGroupFit", "InvarianceResult", "multigroup_cfa", "measurement_invariance", "invariance"]
 
 #: The invariance levels and the parameter families each holds equal across groups (lavaan's group.equal).
 LEVELS = {
@@ -413,8 +413,29 @@ class InvarianceResult(ResultMixin):
     group: str
     title = "Measurement invariance"
 
+    @property
+    def fit(self) -> pd.DataFrame:
+        """One row per level with its fit measures (the issue's name for :attr:`table`)."""
+        return self.table
+
+    @property
+    def tests(self) -> pd.DataFrame:
+        """Adjacent levels compared: chi-square difference test and changes of the fit indices."""
+        return self.comparisons
+
+    @property
+    def latent_means(self) -> pd.DataFrame:
+        """Latent means of every group under scalar invariance (0 in the first group), with SE, z and p."""
+        if "scalar" not in self.fits:
+            return pd.DataFrame(columns=["factor", "group", "est", "se", "z", "pvalue"])
+        e = self.fits["scalar"].estimates
+        factors = e.loc[e["op"] == "=~", "lhs"].unique()
+        m = e[(e["op"] == "~1") & e["lhs"].isin(factors)]
+        return m.drop(columns="group").rename(columns={"lhs": "factor", "group_label": "group"})[
+            ["factor", "group", "est", "se", "z", "pvalue"]].reset_index(drop=True)
+
     def tables(self) -> dict:
-        return {"Levels": self.table, "Comparisons": self.comparisons}
+        return {"Levels": self.table, "Comparisons": self.comparisons, "Latent means (scalar)": self.latent_means}
 
     def notes(self, lang: str = "en") -> list:
         cut = 0.010
@@ -465,3 +486,26 @@ def measurement_invariance(data, model, group: str, *, levels=tuple(LEVELS), gro
                      "rmsea_diff": float(np.sqrt(max((dchi - ddf) / (n * ddf), 0.0)) * np.sqrt(G)) if ddf > 0 else np.nan,
                      **{f"delta_{k}": float(fb[k] - fa[k]) for k in ("cfi", "tli", "rmsea", "srmr", "aic", "bic", "mfi")}})
     return InvarianceResult(fits, table, pd.DataFrame(rows), group)
+
+
+def invariance(data, model, group: str, *, estimator: str = "ML", levels=tuple(LEVELS), partial=None,
+               groups=None) -> InvarianceResult:
+    r"""Measurement invariance under the name and arguments of the invariance issue.
+
+    ``estimator="ML"`` (robust and ordinal ladders are not available yet) and ``partial=None`` (partial
+    invariance is not available yet); otherwise as :func:`measurement_invariance`, whose result has
+    ``.fit`` (one row per level), ``.tests`` (adjacent levels compared) and ``.latent_means``.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> hs = sq.read_dataset("holzinger").data
+    >>> res = invariance(hs, "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6", "school", levels=("configural", "metric"))
+    >>> list(res.fit["level"]), int(res.tests.loc[0, "df_diff"])
+    (['configural', 'metric'], 4)
+    """
+    if str(estimator).upper() != "ML":
+        raise AnalysisError(f"invariance with estimator {estimator!r} is not available yet; use estimator='ML'")
+    if partial:
+        raise AnalysisError("partial invariance (partial=) is not available yet; compare the nested levels instead")
+    return measurement_invariance(data, model, group, levels=levels, groups=groups)
