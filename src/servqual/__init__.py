@@ -31,6 +31,7 @@ _EXPORTS = {
         "survey.instrument": "Instrument load_instrument",
         "survey.io": "Responses read_responses validate_responses check_responses",
         "survey.screening": "screen ScreeningResult",
+        "survey.missing": "missing_report MissingReport",
         "survey.forms": "codebook render_questionnaire response_template write_codebook write_questionnaire "
                         "write_template write_xlsform xlsform",
         # psychometrics: reliability and validity

@@ -142,7 +142,20 @@ THRESHOLDS: dict[str, Threshold] = {t.key: t for t in [
     _t("significance", "p-value", "<", 0.05, "Fisher 1925 (conventional level)", "统计显著", "statistically significant"),
     _t("kano_questionable", "share of questionable Kano answers", "<=", 0.10, "Berger et al. 1993",
        "题对措辞可被理解", "the question pair is understood"),
+    _t("listwise_loss", "share of rows listwise deletion drops", "<=", 0.05, "Schafer 1999; Graham 2009",
+       "成列删除的损失可忽略", "the rows lost to listwise deletion are inconsequential"),
 ]}
+
+#: The missing-data policies an analysis states with its numbers (``missing_policy`` in results), with
+#: what each means and where the field uses it.
+MISSING_POLICIES: dict[str, Text] = {
+    "available": Text(zh="逐题可用个案（每题用回答了该题的行）", en="available cases per item (each item on the rows that answered it)"),
+    "pairwise": Text(zh="成对删除（每对题用同时回答两题的行）", en="pairwise deletion (each pair of items on the rows that answered both)"),
+    "within_dimension": Text(zh="维度内成列删除（每个维度用回答了该维度全部题目的行）",
+                             en="listwise within the dimension (each dimension on the rows that answered all its items)"),
+    "listwise": Text(zh="成列删除（只用所有相关题目都有回答的行）", en="listwise deletion (only rows that answered every item used)"),
+    "fiml": Text(zh="全信息最大似然（每行用其全部已答题目）", en="full-information maximum likelihood (every row with the items it answered)"),
+}
 
 #: The four Hu & Bentler (1999) fit cut-offs, in the order reports list them.
 HU_BENTLER = ("cfi", "tli", "rmsea", "srmr")

@@ -35,6 +35,7 @@ from servqual._safeio import MAX_DATA_BYTES, DecodedText, check_input_file, chec
 from servqual.exceptions import DataReadError, DataValidationError, InputFileError, ServqualWarning
 from servqual.survey.forms.xlsforms import xlsform_export_names
 from servqual.survey.instrument import Instrument, as_instrument
+from servqual.survey.instrument.model import normalize_answer
 
 __all__ = ["Responses", "read_responses", "check_responses", "read_table", "validate_responses", "format_problems",
            "pii_columns", "PROBLEM_COLUMNS", "PII_HIDDEN", "PiiFrame"]
@@ -114,6 +115,12 @@ class Responses:
         Problems found (empty when the file is clean); columns ``file, row, column, value, problem, hint``.
     row_numbers : pandas.Series
         The file row of each data row (header = row 1 for CSV/Excel; the case number for SPSS).
+    value_labels : dict
+        SPSS value labels by column.
+    not_applicable : pandas.DataFrame
+        One boolean column per rating column: True where the answer was a ``not_applicable`` code
+        ("does not apply"; missing in ``data`` like "no answer", but counted apart, see
+        :func:`servqual.missing_report`).
     """
 
     data: pd.DataFrame
@@ -125,6 +132,7 @@ class Responses:
     problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
     row_numbers: pd.Series | None = None
     value_labels: dict = field(default_factory=dict)
+    not_applicable: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def n_rows(self) -> int:
@@ -637,7 +645,77 @@ def _hint_not_number(v) -> str:
         return "full-width digits: retype the number with ordinary digits 0-9"
     if "," in t and t.replace(",", "", 1).replace(".", "", 1).strip().lstrip("-").isdigit():
         return "decimal comma: use a point (3.5), or export the file with '.' as decimal separator"
-    return "enter the answer as a number, leave the cell empty, or declare this text under missing_codes"
+    return ("enter the answer as a number or leave the cell empty; if this text means 'no answer', declare it "
+            "under this column's missing_codes")
+
+
+@dataclass(frozen=True)
+class _Answers:
+    """One column's answers as numbers, with what the questionnaire says of each cell."""
+
+    num: pd.Series  # the answer codes (answer texts mapped to their codes); NaN when empty or not a number
+    not_num: pd.Series  # text that is neither a number, an answer text of the scale, nor a declared code
+    missing: pd.Series  # a declared missing code ("no answer"), not-applicable codes included
+    na: pd.Series  # a not-applicable code ("does not apply")
+    mapped: int  # cells given as answer texts and read as their codes
+
+
+def _codes(codes) -> tuple:
+    """``(numeric codes, normalised text codes)`` of a list of missing codes."""
+    nums = {float(m) for m in codes if isinstance(m, (int, float)) and not isinstance(m, bool)}
+    txts = {normalize_answer(m) for m in codes if isinstance(m, str)}
+    return nums, txts
+
+
+def _parse_answers(s: pd.Series, spec) -> _Answers:
+    """The answers of a column as the questionnaire reads them: numbers, answer texts of the scale
+    (``values:`` and labels, after :func:`~servqual.survey.instrument.model.normalize_answer`), missing and
+    not-applicable codes (numbers or texts)."""
+    num, not_num = _as_numeric(s)
+    miss_num, miss_txt = _codes(tuple(spec["missing_codes"]) + tuple(spec["not_applicable"]))
+    na_num, na_txt = _codes(spec["not_applicable"])
+    scale = spec.get("scale") if hasattr(spec, "get") else None
+    texts = scale.text_codes() if scale is not None else {}
+    mapped = 0
+    if not_num.any():
+        norm = s[not_num].map(normalize_answer)
+        txt_missing = norm.isin(miss_txt)
+        txt_na = norm.isin(na_txt)
+        codes = norm.map(texts).where(~txt_missing)
+        hit = codes.notna()
+        mapped = int(hit.sum())
+        if mapped:
+            num = num.copy()
+            num.loc[codes[hit].index] = codes[hit].astype(float)
+        nn = not_num.copy()
+        nn.loc[norm.index] = ~(hit | txt_missing)
+        tm = pd.Series(False, index=s.index)
+        tm.loc[norm.index] = txt_missing
+        tn = pd.Series(False, index=s.index)
+        tn.loc[norm.index] = txt_na
+    else:
+        nn, tm, tn = not_num, pd.Series(False, index=s.index), pd.Series(False, index=s.index)
+    missing = num.isin(miss_num) | tm
+    na = num.isin(na_num) | tn
+    return _Answers(num=num, not_num=nn, missing=missing, na=na, mapped=mapped)
+
+
+def _hint_text_answer(v, spec) -> str:
+    """What to do with a text in a numeric column: map it to a code (``values:``), or declare it a code."""
+    scale = spec.get("scale") if hasattr(spec, "get") else None
+    specific = _hint_not_number(v)
+    if "full-width" in specific or "decimal comma" in specific:
+        return specific
+    if scale is not None and spec["role"] in ("item", "overall", "outcome", "attention"):
+        allowed = list(scale.text_codes())
+        if allowed:
+            shown = ", ".join(repr(t) for t in allowed[:12]) + (" ..." if len(allowed) > 12 else "")
+            return (f"not an answer text of the scale (allowed: {shown}); correct the text, add it to the scale's "
+                    "values: with its code, or, if it means 'no answer', list it under missing_codes")
+        return ("if this text is an answer, give the scale values: {text: code, ...} (e.g. values: {非常满意: 5, 满意: 4}) "
+                "so that it reads as its code; if it means 'no answer' or 'does not apply', list it under missing_codes "
+                "or not_applicable")
+    return _hint_not_number(v)
 
 
 def validate_responses(df: pd.DataFrame, instrument: Instrument, source: str = "<data>", row_numbers=None,
@@ -652,8 +730,6 @@ def validate_responses(df: pd.DataFrame, instrument: Instrument, source: str = "
     problems = []
     rows = row_numbers if row_numbers is not None else pd.Series(np.arange(len(df)) + 2, index=df.index)
     specs = instrument.column_specs()
-    missing_num = {float(m) for m in instrument.missing_codes if isinstance(m, (int, float)) and not isinstance(m, bool)}
-    missing_txt = {str(m).strip() for m in instrument.missing_codes if isinstance(m, str)}
     user_missing = user_missing or {}
     if len(df) == 0:
         problems.append({"file": source, "row": 2, "column": "", "value": "",
@@ -697,10 +773,11 @@ def validate_responses(df: pd.DataFrame, instrument: Instrument, source: str = "
                     })
             continue
         if role == "kano":
+            missing_num, missing_txt = _codes(spec["missing_codes"])
             codes = {str(c) for _, c in instrument.kano_answers}
             present = s.notna() & (s.astype(str).str.strip() != "")
             txt = s.astype(str).str.strip()
-            bad = present & ~txt.isin(codes) & ~txt.isin(missing_txt)
+            bad = present & ~txt.isin(codes) & ~txt.map(normalize_answer).isin(missing_txt)
             try:
                 bad &= ~pd.to_numeric(s, errors="coerce").isin(missing_num)
             except TypeError:  # pragma: no cover
@@ -708,21 +785,20 @@ def validate_responses(df: pd.DataFrame, instrument: Instrument, source: str = "
             add(bad, col, f"not a Kano answer (expected one of {', '.join(sorted(codes))})",
                 "recode the answer to one of the Kano answer codes declared in the questionnaire")
             continue
-        num, not_num = _as_numeric(s)
-        txt = s.astype(str).str.strip()
-        text_missing = not_num & txt.isin(missing_txt)
-        not_num = not_num & ~text_missing
+        ans = _parse_answers(s, spec)
+        num, not_num = ans.num, ans.not_num
         if not_num.any():
             idx = not_num[not_num].index
             for i in idx:
                 v = df.at[i, col]
                 problems.append({"file": source, "row": int(rows.loc[i]), "column": col, "value": v,
-                                 "problem": "not a number", "hint": _hint_not_number(v)})
-        is_missing_code = num.isin(missing_num)
+                                 "problem": "not a number" if not texts_allowed(spec) else "not an answer of the scale",
+                                 "hint": _hint_text_answer(v, spec)})
+        is_missing_code = ans.missing.copy()
         for r in user_missing.get(col, []):
             is_missing_code |= (num >= r["lo"]) & (num <= r["hi"])
         valid = num.notna() & ~is_missing_code
-        if role in ("item", "outcome", "attention"):
+        if role in ("item", "overall", "outcome", "attention"):
             lo, hi = float(spec["scale_min"]), float(spec["scale_max"])
             out = valid & ((num < lo) | (num > hi))
             if out.any():
@@ -730,13 +806,20 @@ def validate_responses(df: pd.DataFrame, instrument: Instrument, source: str = "
                     v = num.loc[i]
                     vv = int(v) if float(v).is_integer() else v
                     if float(v).is_integer() and int(v) in _LIKELY_MISSING:
-                        hint = f"if {vv} means 'no answer', declare it: missing_codes: [{vv}]; otherwise correct the answer"
+                        hint = (f"if {vv} means 'no answer', declare it: missing_codes: [{vv}] (or not_applicable: [{vv}] if it "
+                                "means 'does not apply'); otherwise correct the answer")
                     else:
                         hint = f"the scale is {_n(lo)}-{_n(hi)}: correct the answer or the questionnaire's scale"
                     problems.append({"file": source, "row": int(rows.loc[i]), "column": col, "value": df.at[i, col],
                                      "problem": f"outside the scale {_n(lo)}-{_n(hi)}" + (" (undeclared missing code?)" if float(v).is_integer() and int(v) in _LIKELY_MISSING else ""),
                                      "hint": hint})
-            if spec["integer"]:
+            sc = spec["scale"]
+            if sc is not None and sc.point_list:
+                pts = np.asarray(sc.point_list, dtype=float)
+                between = valid & ~out & ~num.isin(pts)
+                add(between, col, f"not a point of the scale {', '.join(map(_n, pts))}",
+                    "answers on this scale are one of its points: correct the answer, or list every point under the scale's points:")
+            elif spec["integer"]:
                 frac = valid & ~out & (num != np.round(num))
                 add(frac, col, "not a whole number on a Likert item", "Likert answers are whole scale points")
         elif role == "duration":
@@ -746,6 +829,12 @@ def validate_responses(df: pd.DataFrame, instrument: Instrument, source: str = "
     if len(out):
         out = out.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
     return out
+
+
+def texts_allowed(spec) -> bool:
+    """Whether a column reads answer texts (its scale has ``values:`` or labels)."""
+    sc = spec.get("scale") if hasattr(spec, "get") else None
+    return spec["role"] in ("item", "overall", "outcome", "attention") and sc is not None and bool(sc.text_codes())
 
 
 def _show(v) -> str:
@@ -982,19 +1071,19 @@ def _score(df, instrument, source, enc, rows, labels, user_missing, read_log=())
     log = [{"step": step, "column": "", "n": 0, "detail": detail} for step, detail in read_log]
     raw = df.copy()
     data = df.copy()
-    missing_num = [float(m) for m in instrument.missing_codes if isinstance(m, (int, float)) and not isinstance(m, bool)]
-    missing_txt = {str(m).strip() for m in instrument.missing_codes if isinstance(m, str)}
-    numeric_roles = ("item", "outcome", "attention", "kpi", "duration")
+    na_cols = {}
+    numeric_roles = ("item", "overall", "outcome", "attention", "kpi", "duration")
     for _, spec in specs.iterrows():
         col, role = spec["column"], spec["role"]
         if role == "segment" and col not in df.columns:
             log.append({"step": "segment absent", "column": col, "n": 0,
                         "detail": f"{col}: segment column declared in the questionnaire is not in the file"})
             continue
-        if role == "segment" and (missing_num or missing_txt):
+        if role == "segment" and spec["missing_codes"]:
             s_ = df[col]
+            miss_num, miss_txt = _codes(spec["missing_codes"])
             num_s = pd.to_numeric(s_, errors="coerce")
-            is_mc_s = num_s.isin(missing_num) | s_.astype(str).str.strip().isin(missing_txt)
+            is_mc_s = num_s.isin(miss_num) | s_.map(lambda v: normalize_answer(v) if isinstance(v, str) else v).isin(miss_txt)
             if is_mc_s.any():
                 data[col] = s_.mask(is_mc_s)
                 log.append({"step": "missing code -> NaN", "column": col, "n": int(is_mc_s.sum()),
@@ -1002,20 +1091,29 @@ def _score(df, instrument, source, enc, rows, labels, user_missing, read_log=())
             continue
         if col not in df.columns or role not in numeric_roles:
             continue
-        num, not_num = _as_numeric(df[col])
-        txt_missing = not_num & df[col].astype(str).str.strip().isin(missing_txt)
-        raw[col] = num  # text missing codes (declared strings) cannot be numbers: NaN here, logged below
-        is_mc = num.isin(missing_num) | txt_missing
+        ans = _parse_answers(df[col], spec)
+        num = ans.num
+        if ans.mapped:
+            log.append({"step": "answer text -> code", "column": col, "n": ans.mapped,
+                        "detail": f"{col}: {ans.mapped} answer(s) given as text read as their codes (values: / labels of the scale)"})
+        raw[col] = num.mask(ans.missing & num.isna())  # text codes cannot be numbers: NaN here, logged below
+        is_mc = ans.missing.copy()
         for r in user_missing.get(col, []):
             um = (num >= r["lo"]) & (num <= r["hi"])
             if um.any():
                 log.append({"step": "spss user-missing -> NaN", "column": col, "n": int(um.sum()),
                             "detail": f"{col}: {int(um.sum())} SPSS user-missing value(s) set to missing"})
             is_mc |= um
-        n_mc = int(is_mc.sum())
+        n_na = int(ans.na.sum())
+        n_mc = int(is_mc.sum()) - n_na
         if n_mc:
             log.append({"step": "missing code -> NaN", "column": col, "n": n_mc,
                         "detail": f"{col}: {n_mc} missing-code answer(s) set to missing"})
+        if n_na:
+            log.append({"step": "not applicable -> NaN", "column": col, "n": n_na,
+                        "detail": f"{col}: {n_na} 'does not apply' answer(s) set to missing (counted apart from no answer)"})
+        if role in ("item", "overall", "outcome", "attention"):
+            na_cols[col] = ans.na.to_numpy()
         scored = num.mask(is_mc)
         if role == "item" and spec["reverse"]:
             lo, hi = float(spec["scale_min"]), float(spec["scale_max"])
@@ -1032,6 +1130,8 @@ def _score(df, instrument, source, enc, rows, labels, user_missing, read_log=())
     log.append({"step": "rows", "column": "", "n": len(df), "detail": f"{len(df)} rows read, none dropped"})
     hidden = pii_columns(data.columns, instrument)
     data, raw = _with_pii_mask(data, hidden), _with_pii_mask(raw, hidden)
+    na_frame = pd.DataFrame(na_cols, index=df.index) if na_cols else pd.DataFrame(index=df.index)
     return Responses(data=data, raw=raw, instrument=instrument, source=source, encoding=enc,
                      log=pd.DataFrame(log, columns=["step", "column", "n", "detail"]),
-                     problems=pd.DataFrame(columns=PROBLEM_COLUMNS), row_numbers=rows, value_labels=labels)
+                     problems=pd.DataFrame(columns=PROBLEM_COLUMNS), row_numbers=rows, value_labels=labels,
+                     not_applicable=na_frame)

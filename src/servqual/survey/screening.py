@@ -289,13 +289,15 @@ def screen(data, instrument, *, exclude=None, longstring_threshold: int | None =
                                 "read the file with servqual.read_responses() to check it")
         block_cols[b or "items"] = cols
     all_cols = [c for cols in block_cols.values() for c in cols]
-    mc = [float(m) for m in instrument.missing_codes if isinstance(m, (int, float)) and not isinstance(m, bool)]
+    specs = instrument.column_specs().drop_duplicates("column").set_index("column")
     x_ans = answers[all_cols].apply(pd.to_numeric, errors="coerce").astype(float)
-    if mc:
-        x_ans = x_ans.mask(x_ans.isin(mc))
     x_sc = scored[all_cols].apply(pd.to_numeric, errors="coerce").astype(float)
-    if mc:
-        x_sc = x_sc.mask(x_sc.isin(mc))
+    for c in all_cols:  # each column's own missing and not-applicable codes
+        codes = [float(m) for m in tuple(specs.at[c, "missing_codes"]) + tuple(specs.at[c, "not_applicable"])
+                 if isinstance(m, (int, float)) and not isinstance(m, bool)]
+        if codes:
+            x_ans[c] = x_ans[c].mask(x_ans[c].isin(codes))
+            x_sc[c] = x_sc[c].mask(x_sc[c].isin(codes))
     a = x_ans.to_numpy()
     n, k = a.shape
     f = pd.DataFrame(index=scored.index)

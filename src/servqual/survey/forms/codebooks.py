@@ -28,8 +28,8 @@ __all__ = ["codebook", "write_codebook", "CODEBOOK_COLUMNS"]
 
 CODEBOOK_COLUMNS = [
     "column", "block", "role", "dimension", "dimension_name", "item", "kind", "type", "wording_zh", "wording_en",
-    "scale_min", "scale_max", "labels", "reverse", "expected", "missing_codes", "kpi_unit", "kpi_direction",
-    "kpi_target", "note",
+    "scale_min", "scale_max", "labels", "reverse", "expected", "missing_codes", "not_applicable", "kpi_unit",
+    "kpi_direction", "kpi_target", "note",
 ]
 
 
@@ -77,7 +77,8 @@ def codebook(instrument, lang: str | None = None) -> pd.DataFrame:
     if lang is not None:
         check_lang(lang)
     specs = inst.column_specs()
-    mc = "; ".join(show_value(m) if not isinstance(m, str) else m for m in inst.missing_codes)
+    def codes(cs) -> str | None:
+        return "; ".join(show_value(m) if not isinstance(m, str) else m for m in cs) or None
     kpis = {k.column: k for k in inst.kpis if k.column}
     feats = {f.id: f for f in inst.kano_features}
     blocks = {b.id: b for b in inst.blocks}
@@ -102,10 +103,11 @@ def codebook(instrument, lang: str | None = None) -> pd.DataFrame:
         dim = s["dimension"] if isinstance(s["dimension"], str) else None
         row = dict.fromkeys(CODEBOOK_COLUMNS)
         row.update(column=col, block=block, role=role, dimension=dim, item=item_id, reverse=bool(s["reverse"]),
-                   missing_codes=mc if role not in ("respondent_id", "pii") and mc else None)
+                   missing_codes=codes(s["missing_codes"]) if role not in ("respondent_id", "pii") else None,
+                   not_applicable=codes(s["not_applicable"]) if role not in ("respondent_id", "pii") else None)
         if dim:
             row["dimension_name"] = say(dim_names.get(dim, Text()), dim)
-        if role in ("item", "outcome", "attention"):
+        if role in ("item", "overall", "outcome", "attention"):
             it = inst.item(item_id)
             sc = inst.scale_of(it, block)
             row.update(wording_zh=it.text.zh, wording_en=it.text.en, scale_min=table_value(sc.min), scale_max=table_value(sc.max),
@@ -224,7 +226,10 @@ def write_codebook(instrument, path, lang: str | None = None, *, inputs=()) -> P
         head = [f"# Codebook: {md_cell(inst.title.get(lang or 'zh', inst.id))}", ""]
         meta = [f"- questionnaire: {md_code(inst.id)}" + (f" version {md_cell(inst.version)}" if inst.version else "")]
         codes = ", ".join(md_cell(m) if isinstance(m, str) else show_value(m) for m in inst.missing_codes)
-        meta.append(f"- {len(cb)} data columns; missing codes: {codes or 'none'}")
+        na_codes = ", ".join(md_cell(m) if isinstance(m, str) else show_value(m) for m in inst.not_applicable)
+        meta.append(f"- {len(cb)} data columns; missing codes of the rating items: {codes or 'none'}"
+                    + (f"; not applicable: {na_codes}" if na_codes else "")
+                    + " (columns with codes of their own list them in the table)")
         meta.append("- reverse-keyed items are scored as min + max - x")
         if inst.citation:
             meta.append(f"- source: {md_cell(inst.citation)}")

@@ -35,6 +35,7 @@ WORDING = {
     "legend": Text("选项说明", "Answer options"),
     "questions": Text("问卷题目", "Questions"),
     "tick": Text("请在每题最符合您情况的方框内打“√”（每题只选一项）。", "Tick one box per question, the one that fits you best."),
+    "not_applicable": Text("不适用", "Does not apply"),
     "outcomes": Text("总体评价", "Overall evaluation"),
     "background": Text("基本信息", "Background information"),
     "background_note": Text("请填写或由调查员记录。", "Please fill in, or the interviewer records it."),
@@ -245,6 +246,7 @@ class Question:
     scale: Scale | None = None
     obj: object = None  # the Item / KPI / KanoFeature
     block: str = ""
+    na: tuple = ()  # the numeric not-applicable codes: printed as a "does not apply" box after the scale
 
 
 @dataclass
@@ -267,9 +269,12 @@ class Section:
     respondent: bool = True  # False: recorded by staff, never printed for respondents (KPIs)
 
 
-def _scale_question(column, text, role, scale, obj, block="") -> Question:
+def _scale_question(column, text, role, scale, obj, block="", inst: Instrument | None = None) -> Question:
     kind = "likert" if scale is not None and scale.integer else "number"
-    return Question(column=column, text=text, kind=kind, role=role, scale=scale, obj=obj, block=block)
+    na = ()
+    if inst is not None and obj is not None:
+        na = tuple(m for m in inst.codes_of(obj, block or None)[1] if isinstance(m, (int, float)) and not isinstance(m, bool))
+    return Question(column=column, text=text, kind=kind, role=role, scale=scale, obj=obj, block=block, na=na)
 
 
 def layout(inst: Instrument) -> list:
@@ -303,7 +308,11 @@ def layout(inst: Instrument) -> list:
         for d in inst.dimensions:
             g = Group(id=d.id, title=d.name if d.name else Text(d.id, d.id))
             for it in d.items:
-                g.questions.append(_scale_question(it.column(bid), it.text, "item", inst.scale_of(it, bid or None), it, bid))
+                g.questions.append(_scale_question(it.column(bid), it.text, "item", inst.scale_of(it, bid or None), it, bid, inst))
+            if d.overall is not None and (not inst.blocks or bid == inst.analysis_block):
+                # the topic-overall question closes its dimension, once (in the analysis block)
+                g.questions.append(_scale_question(d.overall.column(), d.overall.text, "overall", inst.scale_of(d.overall),
+                                                   d.overall, "", inst))
             sec.groups.append(g)
         if sec.groups:
             item_sections.append(sec)
@@ -343,7 +352,7 @@ def layout(inst: Instrument) -> list:
     if inst.outcomes:
         g = Group(id="outcomes", title=Text())
         for it in inst.outcomes:
-            g.questions.append(_scale_question(it.column(), it.text, "outcome", inst.scale_of(it), it))
+            g.questions.append(_scale_question(it.column(), it.text, "outcome", inst.scale_of(it), it, "", inst))
         sections.append(Section(id="outcomes", title=WORDING["outcomes"], note=WORDING["tick"], groups=[g]))
     if inst.segments:
         g = Group(id="background", title=Text())
@@ -375,7 +384,7 @@ def answer_runs(questions: list) -> list:
     runs, sig_prev = [], None
     for q in questions:
         if q.kind == "likert":
-            sig = ("likert",) + scale_key(q.scale)
+            sig = ("likert",) + scale_key(q.scale) + (q.na,)
         else:
             sig = (q.kind,)
         if runs and sig == sig_prev:
@@ -389,7 +398,7 @@ def answer_runs(questions: list) -> list:
 def answer_options(q: Question, inst: Instrument, lang: str) -> list:
     """(value, label) of each answer option of a likert or Kano question."""
     if q.kind == "likert":
-        return [(p, q.scale.label(p, lang)) for p in q.scale.points]
+        return [(p, q.scale.label(p, lang)) for p in q.scale.points] + [(c, WORDING["not_applicable"].get(lang)) for c in q.na]
     if q.kind == "kano":
         return [(code, KANO_LABELS[a].get(lang)) for a, code in inst.kano_answers]
     return []

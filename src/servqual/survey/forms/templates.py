@@ -96,8 +96,9 @@ def write_template(instrument, path, *, inputs=()) -> Path:
     for cell in ws[1]:
         cell.fill = fill
     ws.freeze_panes = "B2"
-    num_missing = [float(m) for m in inst.missing_codes if not isinstance(m, str)]
     for i, r in enumerate(cb.itertuples(index=False), start=1):
+        own = [x.strip() for part in (r.missing_codes, r.not_applicable) if part for x in str(part).split(";")]
+        num_missing = [float(m) for m in own if _is_number_text(m)]
         letter = column_letter(i)
         ws.column_dimensions[letter].width = max(10, min(24, len(str(r.column)) + 3))
         wording = r.wording_zh or r.wording_en or ""
@@ -107,7 +108,7 @@ def write_template(instrument, path, *, inputs=()) -> Path:
             wording = f"{wording}\n{r.labels}"
         dv = None
         ref = f"{letter}2"
-        if r.role in ("item", "outcome", "attention") and r.scale_min is not None:
+        if r.role in ("item", "overall", "outcome", "attention") and r.scale_min is not None:
             lo, hi = r.scale_min, r.scale_max
             cond = f"AND({ref}>={show_value(lo)},{ref}<={show_value(hi)}" + (f",{ref}=INT({ref}))" if r.type == "likert" else ")")
             extra = "".join(f",{ref}={show_value(m)}" for m in num_missing)
@@ -128,3 +129,11 @@ def write_template(instrument, path, *, inputs=()) -> Path:
         ws.add_data_validation(dv)
     append_sheet(wb, "codebook", cb)
     return save_workbook(wb, p, inputs=inputs)
+
+
+def _is_number_text(t: str) -> bool:
+    try:
+        float(t)
+    except ValueError:
+        return False
+    return True

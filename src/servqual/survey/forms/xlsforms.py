@@ -128,8 +128,8 @@ def xlsform(instrument, *, required: bool = True, enforce_attention: bool = Fals
     lists: dict = {}
     list_names: set = set()
 
-    def list_for(scale: Scale) -> str:
-        sig = scale_key(scale)
+    def list_for(scale: Scale, na: tuple = ()) -> str:
+        sig = scale_key(scale) + (na,)
         if sig in lists:
             return lists[sig]
         base = re.sub(r"[^A-Za-z0-9_]", "_", scale.id) if scale.id else f"scale_{show_value(scale.min)}_{show_value(scale.max)}".replace("-", "m")
@@ -146,6 +146,11 @@ def xlsform(instrument, *, required: bool = True, enforce_attention: bool = Fals
             c = {"list_name": name, "name": str(p)}
             for lg in langs:
                 c[f"label::{XLSFORM_LANGUAGES[lg]}"] = t.get(lg)
+            choices.append(c)
+        for code in na:  # "does not apply", after the scale's points
+            c = {"list_name": name, "name": show_value(code)}
+            for lg in langs:
+                c[f"label::{XLSFORM_LANGUAGES[lg]}"] = WORDING["not_applicable"].get(lg)
             choices.append(c)
         return name
 
@@ -172,7 +177,7 @@ def xlsform(instrument, *, required: bool = True, enforce_attention: bool = Fals
             if q.role == "attention" and enforce_attention and q.obj.expected:
                 kw["constraint"] = " or ".join(f". = '{show_value(x)}'" for x in q.obj.expected)
                 kw["constraint_message"] = WORDING["check_msg"]
-            row(f"select_one {list_for(q.scale)}", q.column, q.text if q.text else Text(q.column, q.column), **kw)
+            row(f"select_one {list_for(q.scale, q.na)}", q.column, q.text if q.text else Text(q.column, q.column), **kw)
         elif q.kind == "number":
             kw = {}
             hint = None

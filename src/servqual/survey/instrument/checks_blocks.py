@@ -10,7 +10,7 @@ first block.
 from __future__ import annotations
 
 from servqual.survey.instrument.model import BLOCK_ROLES, Block
-from servqual.survey.instrument.checks_scales import parse_scale
+from servqual.survey.instrument.checks_scales import parse_code_list, parse_scale
 from servqual.survey.instrument.problems import Problems, check_id, mappings, parse_text
 from servqual.survey.instrument.yaml_lines import line_of
 
@@ -35,11 +35,14 @@ def parse_blocks(spec: dict, pr: Problems, named: dict) -> tuple[list, str | Non
         else:
             seen_roles[role] = bid
         col = b.get("column", "{id}_" + str(bid))
-        if not isinstance(col, str) or "{id}" not in col:
-            pr.err(line_of(b, "column"), f"block {bid!r}: column must be a template containing {{id}}, e.g. '{{id}}_e', got {col!r}")
+        if not isinstance(col, str) or ("{id}" not in col and "{num}" not in col):
+            pr.err(line_of(b, "column"), f"block {bid!r}: column must be a template containing {{id}} (the item id) or "
+                                         f"{{num}} (the number that ends the item id), e.g. '{{id}}_e' or 'qi{{num}}', got {col!r}")
             col = "{id}"
         bscale = parse_scale(b.get("scale"), pr, line_of(b, "scale"), f"block {bid!r} scale", named)
-        blocks.append(Block(id=bid or "", role=role, text=parse_text(b.get("text"), pr, bline, f"block {bid} text"), column=col, scale=bscale, line=bline))
+        blocks.append(Block(id=bid or "", role=role, text=parse_text(b.get("text"), pr, bline, f"block {bid} text"), column=col, scale=bscale, line=bline,
+                            missing_codes=parse_code_list(b, "missing_codes", pr, f"block {bid!r}"),
+                            not_applicable=parse_code_list(b, "not_applicable", pr, f"block {bid!r}")))
     if len({b.id for b in blocks}) != len(blocks):
         pr.err(line_of(spec, "blocks"), "block ids must be unique")
     if blocks and ("expectation" in seen_roles) != ("perception" in seen_roles) and ("expectation" in seen_roles):

@@ -2,13 +2,15 @@
 
 A KPI has an id, a name, a data column (default: its id), a unit, a direction (``higher_is_better`` or
 ``lower_is_better``) and an optional target: a number (met at or above it, or at or below it for
-``lower_is_better``) or a comparison such as ``"<= 24"``.
+``lower_is_better``) or a comparison such as ``"<= 24"``. A KPI takes only its own ``missing_codes``
+(default none): the questionnaire's missing codes are for the rating items, and a 0 in a KPI is a value.
 """
 
 from __future__ import annotations
 
 import re
 
+from servqual.survey.instrument.checks_scales import parse_code_list
 from servqual.survey.instrument.model import DIRECTIONS, KPI
 from servqual.survey.instrument.problems import Context, check_id, check_keys, is_number, mappings, parse_text
 from servqual.survey.instrument.yaml_lines import line_of
@@ -16,7 +18,7 @@ from servqual.survey.instrument.yaml_lines import line_of
 __all__ = ["parse_kpis", "KPI_KEYS", "TARGET_PATTERN"]
 
 #: The keys a KPI may have.
-KPI_KEYS = ("id", "name", "column", "unit", "direction", "target", "description")
+KPI_KEYS = ("id", "name", "column", "unit", "direction", "target", "description", "missing_codes")
 #: A target written as a comparison: ``<= 24``, ``>= 0.9``.
 TARGET_PATTERN = re.compile(r"^\s*(<=|>=|<|>|==)\s*(-?\d+(?:\.\d+)?)\s*$")
 
@@ -53,5 +55,6 @@ def parse_kpis(ctx: Context, spec: dict) -> list:
         claims.column(col, kline, f"KPI {kid}")
         kpis.append(KPI(id=kid or "", name=parse_text(k.get("name"), pr, kline, f"KPI {kid} name"), column=col,
                         unit=k.get("unit"), direction=direction, target_op=op, target=tv,
-                        description=parse_text(k.get("description"), pr, kline, "KPI description"), line=kline))
+                        description=parse_text(k.get("description"), pr, kline, "KPI description"), line=kline,
+                        missing_codes=parse_code_list(k, "missing_codes", pr, f"KPI {kid!r}") or ()))
     return kpis

@@ -1,7 +1,7 @@
 """Checks of the structural model: ``structure:`` lists the paths among dimensions and outcome items.
 
-Each entry is ``{from: id or [ids], to: id}``; every id must be a dimension or an outcome item of the
-questionnaire (an outcome item enters a structural model as a single-indicator construct), no construct
+Each entry is ``{from: id or [ids], to: id}``; every id must be a dimension, an outcome construct or an
+outcome item of the questionnaire (an outcome item enters a structural model as a single-indicator construct), no construct
 may predict itself, and the paths must not form a cycle (recursive models only).
 
 Examples
@@ -46,7 +46,7 @@ def _cycle(paths: list) -> list:
     return []
 
 
-def parse_structure(ctx: Context, spec: dict, dims, outcomes) -> tuple:
+def parse_structure(ctx: Context, spec: dict, dims, outcomes, constructs=()) -> tuple:
     """The structural paths as a tuple of ``(from ids, to id)``; problems are recorded with their lines."""
     pr = ctx.pr
     s = spec.get("structure")
@@ -56,7 +56,7 @@ def parse_structure(ctx: Context, spec: dict, dims, outcomes) -> tuple:
     if not isinstance(s, list) or not s:
         pr.err(sl, "structure must be a non-empty list of {from: [ids], to: id}")
         return ()
-    known = {d.id for d in dims} | {o.id for o in outcomes}
+    known = {d.id for d in dims} | {o.id for o in outcomes if o.dimension is None} | {c.id for c in constructs}
     out = []
     for entry, line in with_lines(s, sl):
         if not isinstance(entry, dict) or "from" not in entry or "to" not in entry:
@@ -69,7 +69,7 @@ def parse_structure(ctx: Context, spec: dict, dims, outcomes) -> tuple:
         to = entry["to"]
         bad = [str(x) for x in [*froms, to] if str(x) not in known]
         if bad:
-            pr.err(line, f"structure: {', '.join(bad)} is not a dimension or outcome item of the questionnaire "
+            pr.err(line, f"structure: {', '.join(bad)} is not a dimension, outcome construct or outcome item of the questionnaire "
                          f"(known: {', '.join(sorted(known))})")
             continue
         if str(to) in map(str, froms):

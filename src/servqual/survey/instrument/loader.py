@@ -36,12 +36,13 @@ from servqual.survey.instrument.checks_columns import parse_special_columns
 from servqual.survey.instrument.checks_dimensions import parse_dimensions
 from servqual.survey.instrument.checks_hierarchy import parse_hierarchy
 from servqual.survey.instrument.checks_structure import parse_structure
-from servqual.survey.instrument.checks_items import check_attention_positions, parse_item_list
+from servqual.survey.instrument.checks_items import check_attention_positions, parse_item_list, parse_outcomes
 from servqual.survey.instrument.checks_kano import parse_kano
 from servqual.survey.instrument.checks_kpis import parse_kpis
 from servqual.survey.instrument.checks_scales import (
+    check_codes,
     check_gap_scales,
-    check_missing_codes,
+    parse_code_list,
     parse_default_scale,
     parse_missing_codes,
     parse_named_scales,
@@ -54,7 +55,7 @@ __all__ = ["load_instrument", "as_instrument", "parse_yaml_text", "build_instrum
 
 #: The keys a questionnaire file may have at its top level.
 TOP_KEYS = {
-    "id", "version", "title", "instructions", "citation", "languages", "scale", "scales", "missing_codes",
+    "id", "version", "title", "instructions", "citation", "languages", "scale", "scales", "missing_codes", "not_applicable",
     "dimensions", "blocks", "analysis_block", "outcomes", "attention_checks", "kpis", "hierarchy", "structure",
     "respondent_id", "duration", "pii", "segments", "description", "notes", "source", "license", "data", "kano",
 }
@@ -215,20 +216,19 @@ def build_instrument(spec: dict, source: str, stacklevel: int = 4) -> Instrument
     named = parse_named_scales(spec, pr)
     default_scale = parse_default_scale(spec, pr, named)
     mc = parse_missing_codes(spec, pr)
+    na = parse_code_list(spec, "not_applicable", pr) or ()
     blocks, analysis_block = parse_blocks(spec, pr, named)
     check_gap_scales(blocks, pr, default_scale)
 
     ctx = Context(pr=pr, claims=Claims(pr), named=named, blocks=blocks, default_scale=default_scale)
     dims = parse_dimensions(ctx, spec)
-    outcomes = parse_item_list(ctx, spec, "outcomes", "outcome", "outcome")
+    outcomes, constructs = parse_outcomes(ctx, spec, "outcomes", "outcome", "outcome")
     checks = parse_item_list(ctx, spec, "attention_checks", "attention", "attention check")
     check_attention_positions(ctx, checks, dims)
     kpis = parse_kpis(ctx, spec)
     cols = parse_special_columns(ctx, spec)
     hierarchy = parse_hierarchy(ctx, spec, dims, outcomes, kpis)
-    structure = parse_structure(ctx, spec, dims, outcomes)
-    check_missing_codes(spec, pr, mc, [default_scale] + [b.scale for b in blocks] + [it.scale for d in dims for it in d.items]
-                        + [it.scale for it in list(outcomes) + list(checks)])
+    structure = parse_structure(ctx, spec, dims, outcomes, constructs)
     kano_features, kano_answers = parse_kano(ctx, spec.get("kano"), line_of(spec, "kano"))
 
     langs = spec.get("languages", list(LANGS))
@@ -239,7 +239,7 @@ def build_instrument(spec: dict, source: str, stacklevel: int = 4) -> Instrument
     title = parse_text(spec.get("title"), pr, line_of(spec, "title") or 1, "title")
     instructions = parse_text(spec.get("instructions"), pr, line_of(spec, "instructions") or 1, "instructions")
     pr.raise_if_any()
-    return Instrument(
+    inst = Instrument(
         id=iid, scale=default_scale, dimensions=tuple(dims), version=None if version is None else str(version),
         title=title, instructions=instructions,
         citation=spec.get("citation"), languages=tuple(langs), missing_codes=tuple(mc), blocks=tuple(blocks),
@@ -247,4 +247,14 @@ def build_instrument(spec: dict, source: str, stacklevel: int = 4) -> Instrument
         respondent_id=cols.respondent_id, duration_column=cols.duration_column, duration_unit=cols.duration_unit,
         min_duration=cols.min_duration, pii=tuple(cols.pii), segments=tuple(cols.segments),
         scales=tuple(named.items()), kano_features=kano_features, kano_answers=kano_answers, source=source,
+        not_applicable=tuple(na), outcome_constructs=constructs, duration_missing_codes=cols.duration_missing_codes,
+        segment_missing_codes=cols.segment_missing_codes,
     )
+    own = {it.id: it.line for it in inst.all_questions
+           if it.missing_codes is not None or it.not_applicable is not None}
+    for d in list(inst.dimensions) + list(inst.outcome_constructs):
+        if d.missing_codes is not None or d.not_applicable is not None:
+            own.update({it.id: d.line for it in d.items if it.id not in own})
+    check_codes(inst, pr, line_of(spec, "missing_codes") or line_of(spec, "not_applicable") or 1, own)
+    pr.raise_if_any()
+    return inst

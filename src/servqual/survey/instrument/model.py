@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import operator
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -20,7 +21,7 @@ from servqual._text import LANGS, Text, check_lang
 __all__ = [
     "Scale", "Item", "Dimension", "Block", "KPI", "KanoFeature", "Indicator", "Criterion", "Hierarchy",
     "Instrument", "KANO_ANSWERS", "BLOCK_ROLES", "OUTCOME_KINDS", "DIRECTIONS", "TARGET_OPS",
-    "format_number", "iter_question_columns",
+    "format_number", "iter_question_columns", "normalize_answer",
 ]
 
 #: The roles a block of questions can play (SERVQUAL expectation / perception, IPA importance / performance,
@@ -34,21 +35,67 @@ DIRECTIONS = ("higher_is_better", "lower_is_better")
 TARGET_OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
 
 
+def normalize_answer(text) -> str:
+    """An answer text as it is compared with a scale's ``values`` and labels: Unicode NFKC, trimmed,
+    inner white space collapsed, case folded (``" Very  Satisfied"`` and ``"very satisfied"`` match;
+    full-width ``５`` is ``5``).
+
+    >>> normalize_answer("  Neutral or   DISSATISFIED ")
+    'neutral or dissatisfied'
+    """
+    return " ".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
+
+
 @dataclass(frozen=True)
 class Scale:
-    """A response scale: integer Likert points ``min..max`` with optional bilingual labels, or continuous."""
+    """A response scale: integer Likert points ``min..max`` (or the explicit ``point_list``, e.g. 0, 20, ..., 100)
+    with optional bilingual labels and answer texts (``values``), or continuous.
+
+    ``values`` maps answer texts (normalised by :func:`normalize_answer`) to codes; the labels serve as
+    values too, so an export "by option text" (``非常满意``) reads as its code.
+    """
 
     min: float
     max: float
     labels: tuple = ()  # tuple of (value, Text)
     integer: bool = True
     id: str | None = None
+    values: tuple = ()  # tuple of (normalised text, code)
+    point_list: tuple = ()  # explicit points (non-consecutive scales); empty: min..max
 
     @property
     def points(self) -> list:
+        if self.point_list:
+            return list(self.point_list)
         if not self.integer:
             return []
         return list(range(int(self.min), int(self.max) + 1))
+
+    def is_point(self, x) -> bool:
+        """Whether the number ``x`` is an answer on this scale (on its range; a point of a Likert scale)."""
+        if not (self.min <= x <= self.max):
+            return False
+        if self.point_list:
+            return any(float(x) == float(p) for p in self.point_list)
+        return not self.integer or float(x).is_integer()
+
+    def text_codes(self) -> dict:
+        """``{normalised answer text: code}``: the declared ``values``, then the labels in every language.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> sq.load_instrument("bfi").scale.text_codes()["very accurate"]
+        6
+        """
+        out = {}
+        for v, t in self.labels:
+            for lang in LANGS:
+                txt = t.get(lang)
+                if txt:
+                    out.setdefault(normalize_answer(txt), v)
+        out.update(dict(self.values))
+        return out
 
     @property
     def midpoint(self) -> float:
@@ -98,6 +145,8 @@ class Item:
     expected: tuple = ()  # attention check: accepted answers
     after: str | None = None  # attention check: shown right after this dimension item (default: mid-block)
     line: int = 0
+    missing_codes: tuple | None = None  # own missing codes (None: those of the level above)
+    not_applicable: tuple | None = None  # own "does not apply" codes (None: those of the level above)
 
     def column(self, block: str | None = None) -> str | None:
         cols = dict(self.columns)
@@ -118,6 +167,11 @@ class Dimension:
     description: Text = field(default_factory=Text)
     line: int = 0
     measurement: str = "reflective"
+    missing_codes: tuple | None = None  # codes of its items (None: those of the questionnaire)
+    not_applicable: tuple | None = None
+    overall: Item | None = None  # the topic-overall item, kept out of the scale score
+    kind: str | None = None  # outcome constructs: satisfaction, loyalty, ...
+    role: str = "dimension"  # dimension | outcome
 
     @property
     def item_ids(self) -> list:
@@ -131,9 +185,11 @@ class Block:
     id: str
     role: str
     text: Text = field(default_factory=Text)
-    column: str = "{id}"  # template; {id} is the item id
+    column: str = "{id}"  # template; {id} is the item id, {num} its number
     scale: Scale | None = None
     line: int = 0
+    missing_codes: tuple | None = None  # codes of the block's columns (None: those of the questionnaire)
+    not_applicable: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +205,7 @@ class KPI:
     target: float | None = None
     description: Text = field(default_factory=Text)
     line: int = 0
+    missing_codes: tuple = ()  # a KPI's own missing codes (default none: a 0 is a value)
 
     def meets_target(self, x):
         """Boolean (array) whether ``x`` meets the target; None when no target is set."""
@@ -258,6 +315,10 @@ class Instrument:
     kano_features: tuple = ()
     kano_answers: tuple = ()  # (standard answer, code in the data) pairs
     source: str | None = None
+    not_applicable: tuple = ()  # codes meaning "does not apply" on the rating items
+    outcome_constructs: tuple = ()  # multi-item outcomes (Dimension objects with role "outcome")
+    duration_missing_codes: tuple = ()
+    segment_missing_codes: tuple = ()  # (segment column, codes) pairs
 
     # ---- construction ---------------------------------------------------------------------------
     @classmethod
@@ -294,8 +355,8 @@ class Instrument:
 
     @property
     def all_questions(self) -> list:
-        """Dimension items, outcome items and attention checks."""
-        return self.items + list(self.outcomes) + list(self.attention_checks)
+        """Dimension items, topic-overall items, outcome items and attention checks."""
+        return self.items + self.overall_items + list(self.outcomes) + list(self.attention_checks)
 
     def item(self, item_id: str) -> Item:
         for it in self.all_questions:
@@ -340,6 +401,52 @@ class Instrument:
 
     _block_id = block_id  # former name, still used by callers outside this floor
 
+    def construct(self, construct_id: str) -> Dimension:
+        """A dimension or an outcome construct by id."""
+        for d in list(self.dimensions) + list(self.outcome_constructs):
+            if d.id == construct_id:
+                return d
+        raise KeyError(f"no dimension or outcome construct {construct_id!r} in instrument {self.id!r}")
+
+    @property
+    def overall_items(self) -> list:
+        """The topic-overall items of the dimensions (``overall:``), in questionnaire order."""
+        return [d.overall for d in self.dimensions if d.overall is not None]
+
+    def codes_of(self, item: Item, block: str | None = None) -> tuple:
+        """``(missing codes, not-applicable codes)`` of ``item``'s answers in ``block``.
+
+        Each of the two keys is taken from the most specific level that sets it: the item, then its
+        dimension (or outcome construct), then its block, then the questionnaire. KPIs, completion times
+        and segments do not inherit the questionnaire's codes (see :meth:`column_specs`).
+
+        Examples
+        --------
+        >>> inst = Instrument.from_dict({"id": "s", "scale": {"min": 1, "max": 5}, "missing_codes": [99],
+        ...     "dimensions": [{"id": "d", "not_applicable": [0], "items": ["a", "b", {"id": "c", "missing_codes": []}]}]})
+        >>> inst.codes_of(inst.item("a")), inst.codes_of(inst.item("c"))
+        (((99,), (0,)), ((), (0,)))
+        """
+        levels = [item]
+        if item.dimension is not None:
+            try:
+                levels.append(self.construct(item.dimension))
+            except KeyError:
+                pass
+        if item.role == "item" and self.blocks:
+            b = self.block(self.block_id(block))
+            if b is not None:
+                levels.append(b)
+
+        def pick(attr, top):
+            for lv in levels:
+                v = getattr(lv, attr, None)
+                if v is not None:
+                    return tuple(v)
+            return tuple(top)
+
+        return pick("missing_codes", self.missing_codes), pick("not_applicable", self.not_applicable)
+
     def scale_of(self, item: Item, block: str | None = None) -> Scale:
         if item.scale is not None:
             return item.scale
@@ -379,12 +486,16 @@ class Instrument:
         """Every data column the instrument describes, one row each.
 
         Columns: ``column, item, block, role, dimension, kind, scale_min, scale_max, integer, reverse,
-        expected``. Roles: ``item`` (scored attribute in a block), ``outcome``, ``attention``, ``kpi``,
-        ``respondent_id``, ``duration``, ``pii``, ``segment``.
+        expected, missing_codes, not_applicable, scale``. Roles: ``item`` (scored attribute in a block),
+        ``overall`` (a dimension's topic-overall item), ``outcome``, ``attention``, ``kpi``, ``respondent_id``,
+        ``duration``, ``pii``, ``segment``. ``missing_codes`` and ``not_applicable`` are the codes of the
+        column (tuples): the rating items inherit the questionnaire's, KPIs, completion times and segments
+        have only their own (default none, so a 0 there is a value).
         """
         rows = []
 
-        def add(column, item, block, role, dimension=None, kind=None, scale=None, reverse=False, expected=()):
+        def add(column, item, block, role, dimension=None, kind=None, scale=None, reverse=False, expected=(),
+                codes=((), ())):
             rows.append(
                 {
                     "column": column,
@@ -398,6 +509,9 @@ class Instrument:
                     "integer": None if scale is None else scale.integer,
                     "reverse": reverse,
                     "expected": ",".join(format_number(e) for e in expected) if expected else None,
+                    "missing_codes": tuple(codes[0]),
+                    "not_applicable": tuple(codes[1]),
+                    "scale": scale,
                 }
             )
 
@@ -406,21 +520,25 @@ class Instrument:
         block_ids = [b.id for b in self.blocks] or [""]
         for bid in block_ids:
             for it in self.items:
-                add(it.column(bid), it.id, bid or None, "item", it.dimension, None, self.scale_of(it, bid or None), it.reverse)
+                add(it.column(bid), it.id, bid or None, "item", it.dimension, None, self.scale_of(it, bid or None), it.reverse,
+                    codes=self.codes_of(it, bid or None))
+        for it in self.overall_items:
+            add(it.column(), it.id, None, "overall", it.dimension, None, self.scale_of(it), it.reverse, codes=self.codes_of(it))
         for it in self.outcomes:
-            add(it.column(), it.id, None, "outcome", None, it.kind, self.scale_of(it), it.reverse)
+            add(it.column(), it.id, None, "outcome", it.dimension, it.kind, self.scale_of(it), it.reverse, codes=self.codes_of(it))
         for it in self.attention_checks:
-            add(it.column(), it.id, None, "attention", None, None, self.scale_of(it), False, it.expected)
+            add(it.column(), it.id, None, "attention", None, None, self.scale_of(it), False, it.expected, codes=self.codes_of(it))
         for k in self.kpis:
             if k.column:
-                add(k.column, k.id, None, "kpi", None, k.direction, None)
+                add(k.column, k.id, None, "kpi", None, k.direction, None, codes=(k.missing_codes, ()))
         for f in self.kano_features:
-            add(f.functional, f.id, "functional", "kano")
-            add(f.dysfunctional, f.id, "dysfunctional", "kano")
+            add(f.functional, f.id, "functional", "kano", codes=(self.missing_codes, ()))
+            add(f.dysfunctional, f.id, "dysfunctional", "kano", codes=(self.missing_codes, ()))
         if self.duration_column:
-            add(self.duration_column, None, None, "duration")
+            add(self.duration_column, None, None, "duration", codes=(self.duration_missing_codes, ()))
+        seg_codes = dict(self.segment_missing_codes)
         for c in self.segments:
-            add(c, None, None, "segment")
+            add(c, None, None, "segment", codes=(seg_codes.get(c, ()), ()))
         for c in self.pii:
             add(c, None, None, "pii")
         return pd.DataFrame(rows)
@@ -440,7 +558,7 @@ class Instrument:
         for bid in bids:
             for it in self.items:
                 out[it.column(bid)] = it.text.get(lang, it.id)
-        for it in list(self.outcomes) + list(self.attention_checks):
+        for it in self.overall_items + list(self.outcomes) + list(self.attention_checks):
             out[it.column()] = it.text.get(lang, it.id)
         for k in self.kpis:
             if k.column:
@@ -530,5 +648,5 @@ def iter_question_columns(instrument: Instrument) -> Iterable[tuple]:
     for bid in bids:
         for it in instrument.items:
             yield it.column(bid), it, bid
-    for it in list(instrument.outcomes) + list(instrument.attention_checks):
+    for it in instrument.overall_items + list(instrument.outcomes) + list(instrument.attention_checks):
         yield it.column(), it, ""

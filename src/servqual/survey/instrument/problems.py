@@ -59,6 +59,7 @@ class Problems:
         """Issue the warnings; raise :class:`InstrumentError` listing every error, when there is one."""
         for line, msg in self.warnings:
             warnings.warn(f"{self.where(line)}: {msg}", InstrumentWarning, stacklevel=self.stacklevel)
+        self.warnings = []  # each warning once, also when the checks raise in two rounds
         if self.errors:
             self.errors.sort(key=lambda t: t[0])
             lines = [f"{self.where(line)}: {msg}" for line, msg in self.errors]
