@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ORACLE_MODELS = ROOT / "tests" / "reference" / "oracle" / "models"
 DATA_DIR = ROOT / "data"
 
-ALL_DATASETS = ["mobi", "kiosk", "kiosk_kano", "bfi", "holzinger", "corp_rep"]
+ALL_DATASETS = ["mobi", "kiosk", "kiosk_kano", "bfi", "holzinger", "corp_rep", "sfo"]
 # data set -> oracle model slug (and the questionnaire block the oracle analysed)
 ORACLE_OF = {"mobi": ("mobi", None), "bfi": ("bfi", None), "holzinger": ("holzinger", None), "corp_rep": ("corp_rep", None)}
 OUR_SURVEYS = {"mobi": "ecsi_mobi", "bfi": "bfi_big_five", "holzinger": "holzinger_swineford", "corp_rep": "corp_rep"}
@@ -58,20 +58,23 @@ def off_scale_cells(raw: pd.DataFrame, inst) -> list:
 
     Written with pandas only (independent of servqual.io) so it checks the questionnaire, not the reader.
     """
-    missing = {float(m) for m in inst.missing_codes if isinstance(m, (int, float)) and not isinstance(m, bool)}
     kano_codes = {str(code) for _, code in inst.kano_answers}
     bad = []
     for _, spec in inst.column_specs().iterrows():
         col, role = spec["column"], spec["role"]
+        codes = tuple(spec["missing_codes"]) + tuple(spec["not_applicable"])  # this column's own codes
+        missing = {float(m) for m in codes if isinstance(m, (int, float)) and not isinstance(m, bool)}
+        text_codes = {m for m in codes if isinstance(m, str)}
         s = raw[col]
         if role == "kano":
             present = s.dropna().astype(str).str.strip()
             bad += [(col, v) for v in present[~present.isin(kano_codes)].unique()]
             continue
-        if role not in ("item", "outcome", "attention"):
+        if role not in ("item", "overall", "outcome", "attention"):
             continue
         x = pd.to_numeric(s, errors="coerce")
-        bad += [(col, v) for v in s[x.isna() & s.notna()].unique()]  # text in a numeric column
+        text = s[x.isna() & s.notna()]
+        bad += [(col, v) for v in text[~text.astype(str).str.strip().isin(text_codes)].unique()]  # text in a numeric column
         x = x.dropna().astype(float)
         x = x[~x.isin(missing)]
         lo, hi = float(spec["scale_min"]), float(spec["scale_max"])

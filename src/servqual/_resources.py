@@ -38,6 +38,8 @@ REGISTRY = {
                "Holzinger & Swineford (1939) nine ability tests (continuous), the classic CFA example", 301),
         Entry("corp_rep", "corporate_reputation_mobile_hair", "corp_rep_data.csv", "corp_rep",
                "Corporate reputation & customer satisfaction (Hair et al. PLS-SEM primer), -99 = missing", 344),
+        Entry("sfo", "sfo_customer_survey_2017", "sfo_customer_survey_2017.csv", "sfo_customer_survey_2017",
+               "San Francisco airport customer survey 2017 (DataSF): ratings 1-5 with 6 = not applicable, 0 = blank, routing", 2831),
     ]
 }
 

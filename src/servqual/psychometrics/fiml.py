@@ -48,7 +48,7 @@ from servqual.psychometrics.cfa_ml import cfa_ml, parse_model
 from servqual.psychometrics.cfa_robust import FactorModel, factor_model
 from servqual.psychometrics.fit_indices import incremental, rmsea, rmsea_interval, rmsea_pvalues
 
-__all__ = ["MissingPatterns", "missing_patterns", "saturated_em", "FIMLResult", "cfa_fiml"]
+__all__ = ["MissingPatterns", "PatternGroup", "missing_patterns", "saturated_em", "FIMLResult", "cfa_fiml"]
 
 _LOG2PI = np.log(2 * np.pi)
 
@@ -69,10 +69,40 @@ class MissingPatterns:
     covs: list
     coverage: pd.DataFrame
     data: np.ndarray
+    groups: tuple = ()  # PatternGroup per number of observed variables (the patterns stacked for batched algebra)
 
     @property
     def n(self) -> int:
         return int(self.counts.sum())
+
+
+@dataclass(frozen=True)
+class PatternGroup:
+    """The patterns that observe the same number ``k`` of variables, stacked: ``obs`` (P x k) and ``mis``
+    (P x (p - k)) variable indices, ``counts`` (P), ``means`` (P x k), ``covs`` (P x k x k)."""
+
+    obs: np.ndarray
+    mis: np.ndarray
+    counts: np.ndarray
+    means: np.ndarray
+    covs: np.ndarray
+
+
+def _groups(observed: np.ndarray, counts, means, covs) -> tuple:
+    out = []
+    n_obs = observed.sum(axis=1)
+    for k in np.unique(n_obs):
+        sel = np.flatnonzero(n_obs == k)
+        obs = np.array([np.flatnonzero(observed[i]) for i in sel], dtype=int).reshape(len(sel), int(k))
+        mis = np.array([np.flatnonzero(~observed[i]) for i in sel], dtype=int).reshape(len(sel), observed.shape[1] - int(k))
+        out.append(PatternGroup(obs, mis, np.asarray(counts)[sel].astype(float), np.stack([means[i] for i in sel]),
+                                np.stack([covs[i] for i in sel])))
+    return tuple(out)
+
+
+def _sub(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The stacked submatrices ``a[rows_i, cols_i]`` (P x r x c) of one matrix ``a``."""
+    return a[rows[:, :, None], cols[:, None, :]]
 
 
 def missing_patterns(x: np.ndarray, variables) -> MissingPatterns:
@@ -94,37 +124,69 @@ def missing_patterns(x: np.ndarray, variables) -> MissingPatterns:
         covs.append(d.T @ d / rows.shape[0])
     cov = (obs.T.astype(float) @ obs.astype(float)) / x.shape[0]
     return MissingPatterns(list(variables), keys[order], counts[order], means, covs,
-                           pd.DataFrame(cov, index=list(variables), columns=list(variables)), x)
+                           pd.DataFrame(cov, index=list(variables), columns=list(variables)), x,
+                           _groups(keys[order], counts[order], means, covs))
+
+
+def _group_terms(mu, sigma, g: PatternGroup):
+    """Per pattern of a group: the inverse of :math:`\Sigma_{oo}`, its log-determinant, the residual mean
+    and :math:`S_k + d d^\top`; None when a :math:`\Sigma_{oo}` is not positive definite."""
+    so = _sub(sigma, g.obs, g.obs)
+    try:
+        chol = np.linalg.cholesky(so)
+    except np.linalg.LinAlgError:
+        return None
+    logdet = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+    inv = np.linalg.inv(so)
+    d = g.means - mu[g.obs]
+    a = g.covs + d[:, :, None] * d[:, None, :]
+    return inv, logdet, d, a
 
 
 def loglik(mu: np.ndarray, sigma: np.ndarray, pats: MissingPatterns) -> float:
-    """The observed-data log-likelihood :math:`\\sum_k \\ell_k`."""
+    """The observed-data log-likelihood :math:`\sum_k \ell_k` (patterns with the same number of observed
+    variables are evaluated together)."""
     total = 0.0
-    for o, n_k, m, s in zip(pats.observed, pats.counts, pats.means, pats.covs):
-        so = sigma[np.ix_(o, o)]
-        sign, logdet = np.linalg.slogdet(so)
-        if sign <= 0:
+    for g in pats.groups:
+        terms = _group_terms(mu, sigma, g)
+        if terms is None:
             return -np.inf
-        d = m - mu[o]
-        inv = np.linalg.inv(so)
-        total += -0.5 * n_k * (o.sum() * _LOG2PI + logdet + np.sum(inv * (s + np.outer(d, d))))
-    return float(total)
+        inv, logdet, _, a = terms
+        k = g.obs.shape[1]
+        total += float(-0.5 * np.sum(g.counts * (k * _LOG2PI + logdet + np.einsum("pij,pij->p", inv, a))))
+    return total
 
 
 def _gradients(mu, sigma, pats: MissingPatterns):
     """d loglik / d mu and d loglik / d Sigma (symmetric p x p)."""
+    return _loglik_gradients(mu, sigma, pats)[1:]
+
+
+def _loglik_gradients(mu, sigma, pats: MissingPatterns):
+    """The log-likelihood and its gradients in mu and Sigma, from one factorisation per pattern
+    (``(-inf, None, None)`` when a :math:`\Sigma_{oo}` is not positive definite)."""
     p = len(mu)
-    g_mu, g_sig = np.zeros(p), np.zeros((p, p))
-    for o, n_k, m, s in zip(pats.observed, pats.counts, pats.means, pats.covs):
-        inv = np.linalg.inv(sigma[np.ix_(o, o)])
-        d = m - mu[o]
-        g_mu[o] += n_k * inv @ d
-        g_sig[np.ix_(o, o)] += 0.5 * n_k * (inv @ (s + np.outer(d, d)) @ inv - inv)
-    return g_mu, g_sig
+    total, g_mu, g_sig = 0.0, np.zeros(p), np.zeros((p, p))
+    for g in pats.groups:
+        terms = _group_terms(mu, sigma, g)
+        if terms is None:
+            return -np.inf, None, None
+        inv, logdet, d, a = terms
+        k = g.obs.shape[1]
+        total += float(-0.5 * np.sum(g.counts * (k * _LOG2PI + logdet + np.einsum("pij,pij->p", inv, a))))
+        np.add.at(g_mu, g.obs, g.counts[:, None] * np.einsum("pij,pj->pi", inv, d))
+        blk = 0.5 * g.counts[:, None, None] * (inv @ a @ inv - inv)
+        np.add.at(g_sig, (g.obs[:, :, None], g.obs[:, None, :]), blk)
+    return total, g_mu, g_sig
 
 
 def saturated_em(pats: MissingPatterns, tol: float = 1e-12, max_iter: int = 10000):
-    """EM estimates of the saturated model's means and covariances, and its log-likelihood."""
+    """EM estimates of the saturated model's means and covariances, and its log-likelihood.
+
+    The E-step fills each pattern's missing variables with their conditional means given the observed
+    ones, :math:`\hat y_m = \mu_m + \Sigma_{mo}\Sigma_{oo}^{-1}(\bar y_o - \mu_o)`, and adds the conditional
+    covariance :math:`\Sigma_{mm} - \Sigma_{mo}\Sigma_{oo}^{-1}\Sigma_{om}` to the cross-products.
+    """
     x = pats.data
     n, p = x.shape
     mu = np.nanmean(x, axis=0)
@@ -132,24 +194,27 @@ def saturated_em(pats: MissingPatterns, tol: float = 1e-12, max_iter: int = 1000
     prev = -np.inf
     for _ in range(max_iter):
         t1, t2 = np.zeros(p), np.zeros((p, p))
-        for o, n_k, m, s in zip(pats.observed, pats.counts, pats.means, pats.covs):
-            mis = ~o
-            if not mis.any():
-                t1 += n_k * m
-                t2 += n_k * (s + np.outer(m, m))
+        for g in pats.groups:
+            w = g.counts
+            if g.mis.shape[1] == 0:
+                t1[g.obs[0]] += w @ g.means
+                t2[np.ix_(g.obs[0], g.obs[0])] += np.einsum("p,pij->ij", w, g.covs + g.means[:, :, None] * g.means[:, None, :])
                 continue
-            b = sigma[np.ix_(mis, o)] @ np.linalg.inv(sigma[np.ix_(o, o)])
-            cond = sigma[np.ix_(mis, mis)] - b @ sigma[np.ix_(o, mis)]
-            m_mis = mu[mis] + b @ (m - mu[o])
-            full_m = np.empty(p)
-            full_m[o], full_m[mis] = m, m_mis
-            c = np.zeros((p, p))
-            c[np.ix_(o, o)] = s
-            c[np.ix_(mis, o)] = b @ s
-            c[np.ix_(o, mis)] = (b @ s).T
-            c[np.ix_(mis, mis)] = b @ s @ b.T + cond
-            t1 += n_k * full_m
-            t2 += n_k * (c + np.outer(full_m, full_m))
+            b = _sub(sigma, g.mis, g.obs) @ np.linalg.inv(_sub(sigma, g.obs, g.obs))
+            cond = _sub(sigma, g.mis, g.mis) - b @ _sub(sigma, g.obs, g.mis)
+            m_mis = mu[g.mis] + np.einsum("pij,pj->pi", b, g.means - mu[g.obs])
+            bs = b @ g.covs
+            full_m = np.zeros((len(w), p))
+            np.put_along_axis(full_m, g.obs, g.means, axis=1)
+            np.put_along_axis(full_m, g.mis, m_mis, axis=1)
+            np.add.at(t1, slice(None), w @ full_m)
+            c = np.zeros((len(w), p, p))
+            rows = np.arange(len(w))[:, None, None]
+            c[rows, g.obs[:, :, None], g.obs[:, None, :]] = g.covs
+            c[rows, g.mis[:, :, None], g.obs[:, None, :]] = bs
+            c[rows, g.obs[:, :, None], g.mis[:, None, :]] = np.swapaxes(bs, 1, 2)
+            c[rows, g.mis[:, :, None], g.mis[:, None, :]] = bs @ np.swapaxes(b, 1, 2) + cond
+            t2 += np.einsum("p,pij->ij", w, c + full_m[:, :, None] * full_m[:, None, :])
         mu = t1 / n
         sigma = t2 / n - np.outer(mu, mu)
         ll = loglik(mu, sigma, pats)
@@ -223,10 +288,9 @@ def _pack(mod: FactorModel, nu):
 def _objective(v, mod: FactorModel, pats: MissingPatterns, k: int):
     x, nu = v[:k], v[k:]
     sigma = mod.sigma(x)
-    ll = loglik(nu, sigma, pats)
+    ll, g_mu, g_sig = _loglik_gradients(nu, sigma, pats)
     if not np.isfinite(ll):
         return np.inf, np.zeros_like(v)
-    g_mu, g_sig = _gradients(nu, sigma, pats)
     gx = np.array([np.sum(g_sig * d) for d in mod.dsigma(x)])
     n = pats.n
     return -ll / n, -np.concatenate([gx, g_mu]) / n

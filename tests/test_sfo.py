@@ -1,0 +1,119 @@
+"""The SFO 2017 customer survey (bundled ``sfo``): a routed survey with "not applicable" answers, read and
+analysed as the field does, against R psych / lavaan (``tests/reference/sfo/``, made by its
+``make_reference.R``)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import servqual as sq
+from servqual.psychometrics.fiml import missing_patterns, loglik
+
+REF = json.loads((Path(__file__).parent / "reference" / "sfo" / "sfo.json").read_text(encoding="utf-8"))
+ITEMS = REF["meta"]["items"]
+
+
+@pytest.fixture(scope="module")
+def resp():
+    return sq.read_dataset("sfo")
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return pd.read_csv(sq.dataset_path("sfo"), low_memory=False)
+
+
+def test_reads_with_no_problem_and_counts_not_applicable_apart(resp, raw):
+    assert len(resp.problems) == 0 and resp.n_rows == 2831
+    rep = sq.missing_report(resp)
+    t = rep.items.set_index("column")
+    for c in ITEMS:
+        v = pd.to_numeric(raw[c], errors="coerce")
+        assert t.loc[c, "not_applicable"] == (v == 6).sum(), c
+        assert t.loc[c, "no_answer"] == ((v == 0) | v.isna()).sum(), c
+    # the overall rating writes its blank as text: it is a missing code, not a problem
+    assert t.loc["Q7ALL", "no_answer"] == (raw["Q7ALL"].astype(str).str.strip() == "Blank").sum() > 0
+    assert t.loc["Q7LTPARKING", "pct_not_applicable"] == pytest.approx(100 * (raw["Q7LTPARKING"] == 6).mean())
+    assert rep.complete_rows == int(resp.data[[c for c in rep.columns]].notna().all(axis=1).sum())
+
+
+def test_recommend_keeps_0_and_6_as_answers(resp, raw):
+    v = raw["NETPRO"]
+    assert resp.data["NETPRO"].isna().sum() == ((v == 11) | v.isna()).sum()
+    assert (resp.data["NETPRO"] == 0).sum() == (v == 0).sum() > 0
+    assert (resp.data["NETPRO"] == 6).sum() == (v == 6).sum() > 0
+
+
+def test_item_statistics_on_available_cases_equal_r(resp):
+    x = resp.data[ITEMS]
+    np.testing.assert_array_equal(x.count().to_numpy(), REF["items"]["n"])
+    np.testing.assert_allclose(x.mean().to_numpy(), REF["items"]["mean"], atol=1e-12)
+    np.testing.assert_allclose(x.std().to_numpy(), REF["items"]["sd"], atol=1e-12)
+
+
+def test_kmo_on_the_pairwise_matrix_equals_psych(resp):
+    k = sq.kmo(resp.data[ITEMS], nan_policy="pairwise").set_index("item")["msa"]
+    assert k["overall"] == pytest.approx(REF["kmo"]["overall"], abs=1e-10)
+    np.testing.assert_allclose(k[ITEMS].to_numpy(), REF["kmo"]["items"], atol=1e-10)
+
+
+@pytest.mark.parametrize("dim", ["facilities", "cleanliness", "ease"])
+def test_alpha_within_each_dimension_equals_psych_on_the_dimensions_complete_rows(resp, dim):
+    items = resp.instrument.model()[dim]
+    ref = REF["alpha"][dim]
+    a = sq.cronbach_alpha(resp.data, items=items)
+    assert a.n == ref["n"]  # deletion within the dimension, not over the whole questionnaire
+    assert a.alpha == pytest.approx(ref["raw_alpha"], abs=1e-10)
+    st = a.item_stats.set_index("item")
+    np.testing.assert_allclose(st.loc[items, "r_drop"].to_numpy(), ref["r_drop"], atol=1e-10)
+    np.testing.assert_allclose(st.loc[items, "alpha_if_deleted"].to_numpy(), ref["alpha_if_deleted"], atol=1e-10)
+
+
+def test_the_topic_overall_item_is_out_of_the_cleanliness_score(resp):
+    inst = resp.instrument
+    assert "Q9ALL" not in inst.model()["cleanliness"] and [i.id for i in inst.overall_items] == ["Q9ALL"]
+
+
+def test_cfa_by_fiml_equals_lavaan_missing_ml(resp):
+    model = resp.instrument.model()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f = sq.cfa(resp.data[ITEMS], model, missing="fiml")
+    fm = f.fit_measures()
+    ref = REF["cfa_fiml"]["fit"]
+    assert fm["ntotal"] == ref["ntotal"] == 2823  # the 8 rows without any answer are left out, as lavaan does
+    for k in ("chisq", "logl", "aic", "bic"):
+        assert fm[k] == pytest.approx(ref[k], rel=1e-8), k
+    for k in ("cfi", "tli", "rmsea", "srmr"):
+        assert fm[k] == pytest.approx(ref[k], abs=1e-4), k
+    est = pd.DataFrame(REF["cfa_fiml"]["est"]).merge(f.estimates, on=["lhs", "op", "rhs"], suffixes=("_r", ""))
+    assert len(est) == len(REF["cfa_fiml"]["est"]["lhs"])
+    np.testing.assert_allclose(est["est"], est["est_r"], atol=1e-4)
+    np.testing.assert_allclose(est["se"], est["se_r"], atol=1e-4)
+
+
+def _plain_loglik(mu, sigma, pats):
+    """One pattern at a time, as the formula reads (the reference of the batched evaluation)."""
+    total = 0.0
+    for o, n_k, m, s in zip(pats.observed, pats.counts, pats.means, pats.covs):
+        so = sigma[np.ix_(o, o)]
+        d = m - mu[o]
+        total += -0.5 * n_k * (o.sum() * np.log(2 * np.pi) + np.linalg.slogdet(so)[1]
+                               + np.sum(np.linalg.inv(so) * (s + np.outer(d, d))))
+    return total
+
+
+def test_the_batched_likelihood_equals_the_pattern_by_pattern_formula(resp):
+    x = resp.data[ITEMS].to_numpy(dtype=float)
+    x = x[~np.isnan(x).all(axis=1)]
+    pats = missing_patterns(x, ITEMS)
+    assert len(pats.counts) > 1000  # routing makes many patterns
+    mu = np.nanmean(x, axis=0)
+    sigma = pd.DataFrame(x).cov().to_numpy() + 0.1 * np.eye(len(ITEMS))
+    assert loglik(mu, sigma, pats) == pytest.approx(_plain_loglik(mu, sigma, pats), rel=1e-12)
