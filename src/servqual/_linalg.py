@@ -12,6 +12,8 @@ Examples
 array([0.2619, 0.3187, 0.1733])
 >>> is_singular(r), is_singular(np.ones((2, 2)))
 (False, True)
+>>> definiteness(np.array([[1.0, 0.9, 0.9], [0.9, 1.0, 0.0], [0.9, 0.0, 1.0]]))  # no data give these
+'indefinite'
 """
 
 from __future__ import annotations
@@ -24,8 +26,12 @@ from servqual.exceptions import AnalysisError
 __all__ = [
     "SINGULAR_TOL",
     "smc",
+    "pinv",
     "residual_variances",
+    "definiteness",
+    "smallest_eigenvalue",
     "is_singular",
+    "is_indefinite",
     "collinear_items",
     "require_nonsingular",
     "cor_smooth",
@@ -74,8 +80,66 @@ def eigh_desc(s: np.ndarray) -> tuple:
     return w[::-1], v[:, ::-1]
 
 
+def _zero_tolerance(w: np.ndarray, k: int) -> float:
+    """Eigenvalues of absolute value at most this count as zero (``SINGULAR_TOL * k * max |w|``)."""
+    return SINGULAR_TOL * max(float(np.max(np.abs(w))), 1e-300) * k
+
+
+def definiteness(r: np.ndarray) -> str:
+    """Whether the symmetric matrix ``r`` is positive definite, singular or indefinite.
+
+    Parameters
+    ----------
+    r : numpy.ndarray
+        Symmetric ``k x k`` correlation (or covariance) matrix.
+
+    Returns
+    -------
+    str
+        ``"singular"`` when an eigenvalue is numerically zero (perfectly collinear items, or fewer rows
+        than items), else ``"indefinite"`` when an eigenvalue is negative (a matrix that no complete data
+        produce; pairwise deletion can give one), else ``"positive definite"``.
+
+    Notes
+    -----
+    With eigenvalues :math:`w_1 \\ge \\dots \\ge w_k` and the tolerance
+
+    .. math::
+
+        \\tau = k \\cdot 10^{-12} \\max_i |w_i|,
+
+    ``r`` is singular when some :math:`|w_i| \\le \\tau` and indefinite when :math:`w_k < -\\tau`
+    (``SINGULAR_TOL`` is the :math:`10^{-12}`).
+
+    Examples
+    --------
+    >>> definiteness(np.array([[1.0, 0.5], [0.5, 1.0]])), definiteness(np.ones((2, 2)))
+    ('positive definite', 'singular')
+    >>> definiteness(np.array([[1.0, 0.9, 0.9], [0.9, 1.0, 0.0], [0.9, 0.0, 1.0]]))
+    'indefinite'
+    """
+    w = eigh(r, lower=False, eigvals_only=True, driver="evd")
+    tol = _zero_tolerance(w, r.shape[0])
+    if np.any(np.abs(w) <= tol):
+        return "singular"
+    if np.min(w) < 0.0:
+        return "indefinite"
+    return "positive definite"
+
+
+def smallest_eigenvalue(r: np.ndarray) -> float:
+    """The smallest eigenvalue of the symmetric matrix ``r`` (negative for an indefinite matrix).
+
+    Examples
+    --------
+    >>> round(smallest_eigenvalue(np.array([[1.0, 0.9, 0.9], [0.9, 1.0, 0.0], [0.9, 0.0, 1.0]])), 4)
+    -0.2728
+    """
+    return float(eigh(r, lower=False, eigvals_only=True, driver="evd")[0])
+
+
 def is_singular(r: np.ndarray) -> bool:
-    """Whether the correlation matrix ``r`` is singular (or not positive semi-definite).
+    """Whether the correlation matrix ``r`` is singular (has a numerically zero eigenvalue).
 
     Parameters
     ----------
@@ -85,17 +149,30 @@ def is_singular(r: np.ndarray) -> bool:
     Returns
     -------
     bool
-        True when the smallest eigenvalue is at most ``SINGULAR_TOL * k`` times the largest one in
-        absolute value (so also for an indefinite matrix).
+        True when an eigenvalue is at most ``SINGULAR_TOL * k`` times the largest one in absolute value
+        (see :func:`definiteness`). An indefinite matrix without a zero eigenvalue is not singular: see
+        :func:`is_indefinite`.
 
     Examples
     --------
     >>> is_singular(np.array([[1.0, 1.0], [1.0, 1.0]]))
     True
     """
-    w = eigh(r, lower=False, eigvals_only=True, driver="evd")
-    top = max(float(np.max(np.abs(w))), 1e-300)
-    return bool(np.min(w) <= SINGULAR_TOL * top * r.shape[0])
+    return definiteness(r) == "singular"
+
+
+def is_indefinite(r: np.ndarray) -> bool:
+    """Whether the correlation matrix ``r`` has a negative eigenvalue and no zero one (see :func:`definiteness`).
+
+    Such a matrix is not the correlation matrix of any complete data; pairwise deletion of missing
+    answers, where each correlation comes from a different subset of respondents, can give one.
+
+    Examples
+    --------
+    >>> is_indefinite(np.array([[1.0, 0.9, 0.9], [0.9, 1.0, 0.0], [0.9, 0.0, 1.0]]))
+    True
+    """
+    return definiteness(r) == "indefinite"
 
 
 def collinear_items(r: np.ndarray, items: list) -> list:
@@ -112,7 +189,9 @@ def collinear_items(r: np.ndarray, items: list) -> list:
     -------
     list
         The names of the items with a non-negligible weight (above 1e-6) in the null space of ``r``
-        (the eigenvectors of its numerically zero eigenvalues); empty for a non-singular ``r``.
+        (the eigenvectors of its numerically zero eigenvalues, see :func:`definiteness`); empty for a
+        non-singular ``r``, and so also for an indefinite one whose eigenvalues are all away from zero
+        (negative eigenvalues are not linear dependences).
 
     Examples
     --------
@@ -121,15 +200,14 @@ def collinear_items(r: np.ndarray, items: list) -> list:
     ['q1', 'q2']
     """
     w, v = np.linalg.eigh(r)
-    top = max(float(np.max(np.abs(w))), 1e-300)
-    null = v[:, w <= SINGULAR_TOL * top * r.shape[0]]
+    null = v[:, np.abs(w) <= _zero_tolerance(w, r.shape[0])]
     if null.shape[1] == 0:
         return []
     weight = np.sqrt(np.sum(null**2, axis=1))
     return [it for it, wt in zip(items, weight) if wt > 1e-6]
 
 
-def require_nonsingular(r: np.ndarray, n: int, items: list, what: str) -> np.ndarray:
+def require_nonsingular(r: np.ndarray, n: int, items: list, what: str, allow_indefinite: bool = False) -> np.ndarray:
     """Return the correlation matrix ``r`` of ``n`` rows, or raise a clear error if it is singular.
 
     Parameters
@@ -142,6 +220,9 @@ def require_nonsingular(r: np.ndarray, n: int, items: list, what: str) -> np.nda
         Item names (named in the message).
     what : str
         The analysis, for the message.
+    allow_indefinite : bool
+        Accept an indefinite matrix (negative eigenvalues, no zero one; see :func:`definiteness`), for
+        the analyses that R psych computes on it.
 
     Returns
     -------
@@ -151,7 +232,9 @@ def require_nonsingular(r: np.ndarray, n: int, items: list, what: str) -> np.nda
     Raises
     ------
     AnalysisError
-        ``n <= k`` (too few rows for the items) or perfectly collinear items (they are named).
+        ``n <= k`` (too few rows for the items), perfectly collinear items (they are named), or, unless
+        ``allow_indefinite``, an indefinite matrix (the message gives its smallest eigenvalue and names
+        no items: no item is a linear combination of the others).
 
     Examples
     --------
@@ -166,12 +249,21 @@ def require_nonsingular(r: np.ndarray, n: int, items: list, what: str) -> np.nda
             f"{what}: only {n} complete rows for {k} items, so the correlation matrix is singular. "
             "Collect more responses (at least several times the number of items) or analyse fewer items."
         )
-    if is_singular(r):
+    state = definiteness(r)
+    if state == "singular":
         bad = collinear_items(r, items)
         raise AnalysisError(
             f"{what}: the correlation matrix is singular because items {', '.join(map(str, bad))} are "
             "perfectly collinear (one is an exact linear combination of the others, e.g. two identical "
             f"columns or a total score). Drop one of them (for example {bad[-1]}) and run it again."
+        )
+    if state == "indefinite" and not allow_indefinite:
+        raise AnalysisError(
+            f"{what}: the correlation matrix is not positive definite (smallest eigenvalue "
+            f"{smallest_eigenvalue(r):.4g}), so it is the correlation matrix of no complete data set. This "
+            "happens under pairwise deletion, where each correlation comes from a different subset of "
+            "respondents, and no item is a linear combination of the others. Use nan_policy='listwise' (rows answered "
+            "on every item) or fewer items with many answers in common."
         )
     return r
 
@@ -200,6 +292,16 @@ def residual_variances(c: np.ndarray) -> np.ndarray:
 
         e_j^2 = \\max\\left(c_{jj} - c_{j,-j} C_{-j,-j}^{+} c_{-j,j},\\ 0\\right)
 
+    An indefinite matrix (see :func:`definiteness`; pairwise deletion can give one) is the covariance
+    matrix of no data, and the regression above is not defined for it; there, as R psych
+    (``psych::smc(C, covar = TRUE)``, which ``alpha``, ``guttman`` and ``splitHalf`` use), the squared
+    multiple correlations of the correlation matrix ``R = D^-1/2 C D^-1/2`` are clipped to ``[0, 1]``
+    (:func:`smc`) and
+
+    .. math::
+
+        e_j^2 = c_{jj} \\left(1 - \\min\\left(\\max\\left(1 - \\frac{1}{(R^{-1})_{jj}},\\ 0\\right),\\ 1\\right)\\right).
+
     Examples
     --------
     >>> residual_variances(np.array([[1.0, 0.6], [0.6, 1.0]]))
@@ -214,6 +316,9 @@ def residual_variances(c: np.ndarray) -> np.ndarray:
             return 1.0 / diag_inv
     except np.linalg.LinAlgError:
         pass
+    d = np.diag(c)
+    if definiteness(c / np.sqrt(np.outer(d, d))) == "indefinite":
+        return d * (1.0 - smc(c / np.sqrt(np.outer(d, d))))
     out = np.empty(k)
     for j in range(k):
         rest = np.delete(np.arange(k), j)
@@ -221,6 +326,40 @@ def residual_variances(c: np.ndarray) -> np.ndarray:
         beta = np.linalg.pinv(c[np.ix_(rest, rest)], rcond=1e-10, hermitian=True) @ cj
         out[j] = max(c[j, j] - cj @ beta, 0.0)
     return out
+
+
+def pinv(x: np.ndarray, tol: float = float(np.sqrt(_EPS))) -> np.ndarray:
+    """Moore-Penrose pseudo-inverse as R ``psych::Pinv``.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        A matrix.
+    tol : float
+        Singular values at most ``tol`` times the largest one are dropped (psych's default
+        ``sqrt(.Machine$double.eps)``).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Notes
+    -----
+    With the singular value decomposition :math:`X = U D V'` and :math:`P` the singular values kept,
+
+    .. math::
+
+        X^{+} = V_P D_P^{-1} U_P'.
+
+    Examples
+    --------
+    >>> pinv(np.ones((2, 2)))  # psych::Pinv(matrix(1, 2, 2))
+    array([[0.25, 0.25],
+           [0.25, 0.25]])
+    """
+    u, d, vt = np.linalg.svd(x)
+    keep = d > max(tol * (d[0] if d.size else 0.0), 0.0)
+    return (vt[keep].T / d[keep]) @ u[:, keep].T
 
 
 def smc(r: np.ndarray) -> np.ndarray:
@@ -240,27 +379,38 @@ def smc(r: np.ndarray) -> np.ndarray:
     -----
     .. math::
 
-        \\mathrm{SMC}_j = 1 - \\frac{1}{(R^{-1})_{jj}}
+        \\mathrm{SMC}_j = \\min\\left(\\max\\left(1 - \\frac{1}{(R^{+})_{jj}},\\ 0\\right),\\ 1\\right)
 
-    As ``psych::smc``, a singular ``R`` is inverted with the Moore-Penrose pseudo-inverse and values
-    outside ``[0, 1]`` are set to the nearer bound. For a non-singular ``R`` this equals
-    ``1 - residual_variances(r)`` up to rounding (the two compute ``diag(R^-1)`` in a different order,
-    so the last bits may differ); for a singular ``R`` they differ: the pseudo-inverse of the whole
-    matrix is not the regression of each item on the others, which :func:`residual_variances` computes
-    (a collinear item then has SMC exactly 1). Factor extraction starts from this function, as psych's;
-    Guttman's lambda 6 and psych's ``G6(smc)`` are computed from :func:`residual_variances`.
+    with :math:`R^{+}` psych's pseudo-inverse (:func:`pinv`), which is :math:`R^{-1}` unless a
+    singular value of ``R`` is below :math:`\\sqrt{\\epsilon}` times the largest one (then ``R`` is
+    inverted with :func:`pinv`; otherwise with :func:`numpy.linalg.inv`). As in psych, values outside
+    ``[0, 1]`` are set to the nearer bound: an indefinite ``R`` (pairwise deletion, see
+    :func:`definiteness`) can have :math:`(R^{-1})_{jj} < 0`, an SMC above 1 (set to 1), or
+    :math:`0 < (R^{-1})_{jj} < 1`, an SMC below 0 (set to 0).
+
+    For a positive definite or indefinite ``R`` this equals ``1 - residual_variances(r)`` up to
+    rounding (the two compute ``diag(R^-1)`` in a different order, so the last bits may differ); for a
+    singular ``R`` they differ: the pseudo-inverse of the whole matrix is not the regression of each
+    item on the others, which :func:`residual_variances` computes (a collinear item then has SMC
+    exactly 1). Factor extraction starts from this function, as psych's; Guttman's lambda 6 and psych's
+    ``G6(smc)`` are computed from :func:`residual_variances`.
 
     Examples
     --------
     >>> smc(np.array([[1.0, 0.6], [0.6, 1.0]])).round(4)  # psych::smc(matrix(c(1, .6, .6, 1), 2))
     array([0.36, 0.36])
     """
-    try:
-        inv = np.linalg.inv(r)
-        if not np.all(np.isfinite(inv)):
-            raise np.linalg.LinAlgError
-    except np.linalg.LinAlgError:
-        inv = np.linalg.pinv(r, hermitian=True)
+    w = np.abs(eigh(r, lower=False, eigvals_only=True, driver="evd"))
+    inv = None
+    if w.size and w.min() > np.sqrt(_EPS) * w.max():
+        try:
+            inv = np.linalg.inv(r)
+        except np.linalg.LinAlgError:  # pragma: no cover - excluded by the test above
+            inv = None
+        if inv is not None and not np.all(np.isfinite(inv)):
+            inv = None
+    if inv is None:
+        inv = pinv(r)
     with np.errstate(divide="ignore"):
         s = 1.0 - 1.0 / np.diag(inv)
     return np.clip(np.nan_to_num(s, nan=1.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
@@ -282,6 +432,20 @@ def cor_smooth(x: np.ndarray, eig_tol: float = 1e-12) -> np.ndarray:
         ``x`` itself when it is positive definite; otherwise the matrix rebuilt from its eigenvectors with
         the small eigenvalues raised, rescaled so that the eigenvalues sum to ``k``, and turned back into
         a correlation matrix.
+
+    Notes
+    -----
+    With :math:`x = V W V'` and :math:`\\epsilon` the machine epsilon, when :math:`\\min_i w_i < \\epsilon`:
+
+    .. math::
+
+        \\tilde w_i = \\frac{k\\, w_i^*}{\\sum_j w_j^*}, \\quad
+        w_i^* = \\begin{cases} 100\\,\\mathrm{eig\\_tol} & w_i < \\mathrm{eig\\_tol} \\\\ w_i & \\text{otherwise} \\end{cases},
+        \\qquad Y = V \\tilde W V', \\qquad \\tilde x = D_Y^{-1/2}\\, Y\\, D_Y^{-1/2}.
+
+    ``psych::factor.stats`` smooths the correlation matrix and the model matrix this way before its
+    fit function (:func:`servqual.psychometrics.factoring.fit_statistics` does the same). Tested
+    against R psych 2.2.9 ``cor.smooth`` on an indefinite pairwise correlation matrix to 1e-10.
 
     Examples
     --------

@@ -10,6 +10,7 @@ Bartlett (1950) *Br J Stat Psychol* 3; tested against R psych 2.2.9 (``KMO``, ``
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,8 @@ from scipy import stats as sps
 from servqual._linalg import require_nonsingular
 from servqual._results import ResultMixin
 from servqual._text import T, check_lang
-from servqual.psychometrics.stats import stats_and_corr
+from servqual.exceptions import ServqualWarning
+from servqual.psychometrics.stats import factorable_corr, indefinite_message, stats_and_corr
 from servqual.thresholds import THRESHOLDS
 
 __all__ = ["kmo", "bartlett", "eigenvalues", "EigenvaluesResult"]
@@ -45,13 +47,23 @@ def kmo(data, items=None, nan_policy: str = "listwise") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per item and a last row ``overall``; columns ``item`` and ``msa``.
+        One row per item and a last row ``overall``; columns ``item`` and ``msa``. For a correlation
+        matrix that is not positive definite, ``attrs["min_eigenvalue"]`` is its smallest eigenvalue and
+        ``attrs["note"]`` says how the MSA was computed (``attrs`` is empty otherwise).
 
     Raises
     ------
     AnalysisError
         Fewer than 2 items, constant items, fewer rows than items, or perfectly collinear items
         (the message names them).
+
+    Warns
+    -----
+    ServqualWarning
+        The correlation matrix is not positive definite (pairwise deletion can give one). The MSA is
+        then computed from its inverse as ``psych::KMO`` does (psych does not smooth it); where the
+        inverse has a negative diagonal element the partial correlations, and so every MSA, are
+        undefined (NaN), as in psych.
 
     Notes
     -----
@@ -61,7 +73,8 @@ def kmo(data, items=None, nan_policy: str = "listwise") -> pd.DataFrame:
     ``MSA_i = sum_j r_ij^2 / (sum_j r_ij^2 + sum_j p_ij^2)`` (j != i) and the overall MSA the same
     with sums over all off-diagonal cells. Kaiser & Rice (1974): >= .90 marvellous, .80 meritorious,
     .70 middling, .60 mediocre, .50 miserable, below .50 unacceptable.
-    Tested against R psych 2.2.9 ``KMO`` (``MSA``, ``MSAi``) to 1e-6.
+    Tested against R psych 2.2.9 ``KMO`` (``MSA``, ``MSAi``) to 1e-6, also on an indefinite pairwise
+    correlation matrix.
 
     Examples
     --------
@@ -73,10 +86,10 @@ def kmo(data, items=None, nan_policy: str = "listwise") -> pd.DataFrame:
     2       x3  0.605
     3  overall  0.631
     """
-    st, r = stats_and_corr(data, items, nan_policy, 2, "KMO")
-    r = require_nonsingular(r, st.n, st.items, "KMO")
+    st, r, w_min = factorable_corr(data, items, nan_policy, 2, "KMO")
     q = np.linalg.inv(r)
-    d = 1.0 / np.sqrt(np.diag(q))
+    with np.errstate(invalid="ignore"):  # a negative diagonal of R^-1 (indefinite R): NaN, as psych's cov2cor
+        d = 1.0 / np.sqrt(np.diag(q))
     p = q * np.outer(d, d)
     r2 = r**2
     p2 = p**2
@@ -84,7 +97,16 @@ def kmo(data, items=None, nan_policy: str = "listwise") -> pd.DataFrame:
     np.fill_diagonal(p2, 0.0)
     msai = r2.sum(axis=0) / (r2.sum(axis=0) + p2.sum(axis=0))
     overall = r2.sum() / (r2.sum() + p2.sum())
-    return pd.DataFrame({"item": list(map(str, st.items)) + ["overall"], "msa": np.append(msai, overall)})
+    out = pd.DataFrame({"item": list(map(str, st.items)) + ["overall"], "msa": np.append(msai, overall)})
+    if w_min is not None:
+        bad = [str(it) for it, qi in zip(st.items, np.diag(q)) if not qi > 0]
+        how = ("The MSA is computed from its inverse, as psych::KMO does (without smoothing)"
+               + (f"; the inverse has a negative diagonal for {', '.join(bad)}, so the partial correlations "
+                  "and every MSA are undefined (NaN), as in psych." if bad else "."))
+        msg = indefinite_message("KMO", w_min, how)
+        out.attrs.update(min_eigenvalue=w_min, note=msg)
+        warnings.warn(msg, ServqualWarning, stacklevel=2)
+    return out
 
 
 def bartlett(data, items=None, nan_policy: str = "listwise") -> pd.DataFrame:

@@ -32,12 +32,12 @@ import pandas as pd
 from servqual._blas import single_thread_blas
 from servqual._results import ResultMixin
 from servqual._text import T, check_lang, join_names
-from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning
+from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
 from servqual.psychometrics.cutoffs import COMMUNALITY_LOW, CROSS_LOADING, INDEX_ACCEPTABLE, RMSEA_ACCEPTABLE, RMSEA_CLOSE, dot
 from servqual.psychometrics.factoring import FACTOR_METHODS, PSI_LOWER, FactorFit, fa_core, fit_statistics
 from servqual.psychometrics.parallel import ParallelResult, parallel_analysis
 from servqual.psychometrics.rotations import ROTATIONS
-from servqual.psychometrics.stats import nonsingular_corr
+from servqual.psychometrics.stats import factorable_corr, indefinite_message, nonsingular_corr
 from servqual.thresholds import THRESHOLDS
 
 __all__ = [
@@ -108,6 +108,11 @@ class EFAResult(ResultMixin):
         Eigenvalues of R and of R with the communalities on the diagonal.
     complexity : pandas.Series
         Hofmann's item complexity ``(Σλ²)² / Σλ⁴``.
+    min_eigenvalue : float or None
+        The smallest eigenvalue of the correlation matrix when it is not positive definite (pairwise
+        deletion can give one), else ``None``. The factors are then extracted from that matrix, as
+        ``psych::fa`` does, and the fit statistics come from the matrix smoothed as
+        ``psych::cor.smooth`` does (see ``notes()``).
     """
 
     method: str
@@ -120,6 +125,7 @@ class EFAResult(ResultMixin):
     converged: bool = True
     iterations: int = 0
     heywood_items: list = field(default_factory=list)
+    min_eigenvalue: float | None = None
     # the estimates as arrays (_Fit) and the inputs of the fit statistics (R, loadings, Phi, n); the
     # tables below are wrapped in pandas objects on first access, then kept
     fit_: object = field(default=None, repr=False)
@@ -243,6 +249,20 @@ class EFAResult(ResultMixin):
         if self.heywood_items:
             lines.append(T(f"Heywood 情形（共同度 >= 1 或唯一性达到下界）：{join_names(self.heywood_items, 'zh')}。",
                            f"Heywood case (communality >= 1 or uniqueness at its bound): {', '.join(map(str, self.heywood_items))}."))
+        if self.min_eigenvalue is not None:
+            w = f"{self.min_eigenvalue:.4f}"
+            if self.method == "pc":
+                lines.append(T(
+                    f"相关矩阵非正定（最小特征值 {w}；成对删除所致）：成分取自该矩阵本身，与 psych::principal 相同。",
+                    f"The correlation matrix is not positive definite (smallest eigenvalue {w}; pairwise deletion): "
+                    "the components are those of this matrix, as psych::principal gives them."))
+            else:
+                lines.append(T(
+                    f"相关矩阵非正定（最小特征值 {w}；成对删除所致）：因子按 psych::fa 的做法直接从该矩阵提取，"
+                    "拟合指标（目标函数、卡方、RMSEA、TLI、BIC）则基于按 psych::cor.smooth 平滑后的矩阵计算。",
+                    f"The correlation matrix is not positive definite (smallest eigenvalue {w}; pairwise deletion): "
+                    "the factors were extracted from it as psych::fa does, and the fit statistics (objective, "
+                    "chi-square, RMSEA, TLI, BIC) from the matrix smoothed as psych::cor.smooth does."))
         return [ln.get(lang) for ln in lines]
 
     def get_loadings_frame(self, threshold: float = 0.3, highlight_max: bool = True, sort_items: bool = False,
@@ -300,7 +320,13 @@ def _validate(data, items, nan_policy, n_factors, method, rotation):
     if not isinstance(n_factors, (int, np.integer)) or isinstance(n_factors, bool) or n_factors < 1:
         raise AnalysisError(f"n_factors must be a positive integer, got {n_factors!r}")
     what = "factor analysis" if method != "pc" else "principal components analysis"
-    st, r = nonsingular_corr(data, items, nan_policy, 3 if method != "pc" else 2, what)
+    st, r, w_min = factorable_corr(data, items, nan_policy, 3 if method != "pc" else 2, what)
+    if w_min is not None and method == "ml":
+        raise AnalysisError(
+            f"maximum likelihood needs a positive definite correlation matrix, and this one is not (smallest "
+            f"eigenvalue {w_min:.4f}), as pairwise deletion can give: the likelihood is undefined (R "
+            "psych::fa(fm = 'ml') stops on it too). Use method='minres' or 'pa', or nan_policy='listwise'."
+        )
     k = st.k
     if method == "pc":
         if n_factors > k:
@@ -313,7 +339,7 @@ def _validate(data, items, nan_policy, n_factors, method, rotation):
                 f"{k * (k - 1) / 2 - k * n_factors + n_factors * (n_factors - 1) / 2:.0f} degrees of freedom "
                 f"(needs >= 0). Extract at most {mx} factor(s), add items, or use method='pc'."
             )
-    return st, r
+    return st, r, w_min
 
 
 def efa(data, n_factors: int, items=None, method: str = "minres", rotation: str = "oblimin",
@@ -354,20 +380,29 @@ def efa(data, n_factors: int, items=None, method: str = "minres", rotation: str 
     ------
     AnalysisError
         Too few rows or items, constant items, a singular correlation matrix (collinear items are
-        named), or more factors than the degrees of freedom allow.
+        named), more factors than the degrees of freedom allow, or ``method="ml"`` on a correlation
+        matrix that is not positive definite (the likelihood is undefined; ``psych::fa`` stops too).
 
     Warns
     -----
     HeywoodWarning
         An item's communality reaches 1 (or its uniqueness the lower bound 0.005): the solution is
-        improper; the items are named.
+        improper; the items are named (ultra-Heywood when the communality exceeds 1, as psych warns).
     ConvergenceWarning
         The optimiser, the principal-axis iteration or the rotation stopped before converging.
+    ServqualWarning
+        The correlation matrix is not positive definite (pairwise deletion can give one). As
+        ``psych::fa``, the factors are extracted from it as it is (the minres and principal-axis
+        starts are ``psych::smc``, clipped to [0, 1]) and the fit statistics come from the matrix
+        smoothed by :func:`servqual._linalg.cor_smooth` (``psych::cor.smooth``, which
+        ``psych::factor.stats`` applies); ``min_eigenvalue`` and ``notes()`` record it.
 
     Notes
     -----
     minres minimises ``Σ_{i<j} (r_ij - (ΛΛ')_ij)²`` and ML ``tr(Σ⁻¹R) - log|Σ⁻¹R| - p`` over the
-    uniquenesses ψ in [0.005, 1] (L-BFGS-B from ``ψ = 1 - SMC``, the settings of ``psych::fa``), the
+    uniquenesses ψ in [0.005, 1] (L-BFGS-B from ``ψ = 1 - SMC``, the settings of ``psych::fa``; once a
+    uniqueness reaches a bound, version 2.3 of L-BFGS-B, the one R's ``optim`` runs, so that Heywood
+    solutions stop where psych's do), the
     loadings being the first eigenvectors of ``R - Ψ`` (minres) or of ``Ψ^-½ R Ψ^-½`` (ML). The fit
     statistics follow ``psych::factor.stats``: ``chisq = F (n - 1 - (2p + 5)/6 - 2m/3)``, ``RMSEA =
     sqrt(max(chisq/(df n) - 1/(n - 1), 0))`` with a 90 % CI from the non-central chi-square, ``TLI`` of
@@ -402,13 +437,22 @@ def efa(data, n_factors: int, items=None, method: str = "minres", rotation: str 
     tli       0.963
     Name: fit, dtype: float64
     """
-    st, r = _validate(data, items, nan_policy, n_factors, method, rotation)
+    st, r, w_min = _validate(data, items, nan_policy, n_factors, method, rotation)
+    if w_min is not None:
+        how = ("The components are those of this matrix, as psych::principal gives them." if method == "pc" else
+               "The factors are extracted from it as psych::fa does, and the fit statistics (objective, chi-square, "
+               "RMSEA, TLI, BIC) come from the matrix smoothed as psych::cor.smooth does.")
+        warnings.warn(indefinite_message("EFA" if method != "pc" else "principal components", w_min, how),
+                      ServqualWarning, stacklevel=2)
     with single_thread_blas():
         fit = fa_core(r, int(n_factors), method, rotation, max_iter=max_iter, min_err=min_err)
-        return _result_from_fit(fit, r, st, int(n_factors), method, rotation)
+        return _result_from_fit(fit, r, st, int(n_factors), method, rotation, w_min)
 
 
-def _result_from_fit(fit: FactorFit, r, st, nf, method, rotation) -> EFAResult:
+_METHOD_ALTERNATIVES = {"minres": ("ml", "pa"), "ml": ("minres", "pa"), "pa": ("minres", "ml")}
+
+
+def _result_from_fit(fit: FactorFit, r, st, nf, method, rotation, min_eigenvalue=None) -> EFAResult:
     items = list(st.items)
     p = len(items)
     lam = fit.loadings
@@ -417,10 +461,14 @@ def _result_from_fit(fit: FactorFit, r, st, nf, method, rotation) -> EFAResult:
         at_bound = (fit.psi <= PSI_LOWER + 1e-6) if method in ("minres", "ml") else np.zeros(p, bool)
         heywood = [it for it, h, b in zip(items, fit.communality, at_bound) if h >= 1.0 or b]
         if heywood:
+            ultra = [it for it, h in zip(items, fit.communality) if h > 1.0]
+            others = " / ".join(f"'{m}'" for m in _METHOD_ALTERNATIVES[method])
             warnings.warn(
                 f"Heywood case: communality >= 1 (or uniqueness at its lower bound {PSI_LOWER}) for "
-                f"{', '.join(map(str, heywood))}. The solution is improper: extract fewer factors, drop or merge "
-                "these items, or try method='ml' / 'pa'.",
+                f"{', '.join(map(str, heywood))}"
+                + (f" (ultra-Heywood, communality above 1: {', '.join(map(str, ultra))})" if ultra else "")
+                + ". The solution is improper: extract fewer factors, drop or merge these items, or try "
+                f"method={others}.",
                 HeywoodWarning, stacklevel=3,
             )
         if not fit.converged:
@@ -434,7 +482,8 @@ def _result_from_fit(fit: FactorFit, r, st, nf, method, rotation) -> EFAResult:
     return EFAResult(
         method=method, rotation=rotation if nf > 1 else "none", n_factors=nf, n=int(st.n), items=items,
         eigenvalues=fit.e_values, reduced_eigenvalues=fit.values, converged=fit.converged,
-        iterations=fit.iterations, heywood_items=heywood, fit_=fit, _fit_inputs=(r, lam, fit.phi, st.n),
+        iterations=fit.iterations, heywood_items=heywood, min_eigenvalue=min_eigenvalue, fit_=fit,
+        _fit_inputs=(r, lam, fit.phi, st.n),
     )
 
 

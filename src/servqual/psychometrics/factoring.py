@@ -36,7 +36,8 @@ FACTOR_METHODS = ("minres", "ml", "pa", "pc")
 _PREFIX = {"minres": "MR", "ml": "ML", "pa": "PA", "pc": "PC"}
 _EPS = np.finfo(float).eps
 # psych::fa bounds the uniquenesses of minres/ml to [0.005, 1] and optimises them with
-# optim(method = "L-BFGS-B", parscale = 0.01) and optim's defaults factr = 1e7, lmm = 5, maxit = 100
+# optim(method = "L-BFGS-B", parscale = 0.01) and optim's defaults factr = 1e7, lmm = 5, maxit = 100;
+# optim runs L-BFGS-B 2.3, SciPy 3.0: the two take the same steps until a uniqueness reaches a bound
 #: Lower bound of the minres/ML uniquenesses (psych::fa).
 PSI_LOWER = 0.005
 _PARSCALE = 0.01
@@ -94,7 +95,15 @@ def _psi_bounds(k: int) -> optimize.Bounds:
 
 
 def _optimise_uniquenesses(r, nf, method, max_iter):
-    """Minimise the minres or ML discrepancy over the uniquenesses (bounded L-BFGS-B, psych's settings)."""
+    """Minimise the minres or ML discrepancy over the uniquenesses (bounded L-BFGS-B, psych's settings).
+
+    While no uniqueness reaches its bound, SciPy's L-BFGS-B (version 3.0) takes the steps that R's
+    (version 2.3, which ``psych::fa`` runs through ``optim``) takes, and the solutions agree with psych's.
+    At a Heywood solution (a uniqueness at its lower bound 0.005) psych's gradient is not the gradient of
+    its objective, and the two versions can stop at different points on the bound: there servqual's
+    loadings can differ from psych's by a few thousandths (``tests/test_pairwise_npd.py`` states by how
+    much on real data), and servqual's objective is sometimes above, sometimes below psych's.
+    """
     start = np.clip(1.0 - smc(r), PSI_LOWER, 1.0)
     if method == "minres":
         fun, jac = _minres_objective, _minres_gradient
@@ -135,19 +144,19 @@ def _optimise_uniquenesses(r, nf, method, max_iter):
             lam = vl * np.sqrt(np.maximum(lead, 0.0))
             return f, (np.einsum("ij,ij->i", lam, lam) + psi - diag_r) * _PARSCALE
 
-        res = optimize.minimize(fun_grad, start / _PARSCALE, jac=True, method="L-BFGS-B", bounds=bounds,
-                                options=dict(_LBFGSB, maxiter=max_iter))
     else:
-        res = optimize.minimize(
-            lambda x: fun(x * _PARSCALE, r, nf),
-            start / _PARSCALE,
-            jac=lambda x: jac(x * _PARSCALE, r, nf) * _PARSCALE,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options=dict(_LBFGSB, maxiter=max_iter),
-        )
-    psi = res.x * _PARSCALE
-    if method == "minres" and "x" in last and np.array_equal(last["x"], res.x):
+
+        def fun_grad(x):
+            return fun(x * _PARSCALE, r, nf), jac(x * _PARSCALE, r, nf) * _PARSCALE
+
+    res = optimize.minimize(fun_grad, start / _PARSCALE, jac=True, method="L-BFGS-B", bounds=bounds,
+                            options=dict(_LBFGSB, maxiter=max_iter))
+    x_opt, nit, message = res.x, int(res.nit), str(res.message)
+    # only the iteration limit counts as not converged: an abnormal line-search stop happens at bounded
+    # (Heywood) solutions, where psych's gradient is not the gradient of its objective, in R as well
+    converged = int(res.status) != 1
+    psi = x_opt * _PARSCALE
+    if method == "minres" and "x" in last and np.array_equal(last["x"], x_opt):
         # the solution is the last point evaluated: its eigendecomposition is that of R - diag(psi)
         w, v = last["w"][::-1], last["v"][:, ::-1]
         lam = v[:, :nf] * np.sqrt(np.maximum(w[:nf], 0.0))
@@ -157,10 +166,7 @@ def _optimise_uniquenesses(r, nf, method, max_iter):
         lam = _top_loadings(s, nf)
     else:
         lam = _ml_loadings(psi, r, nf)
-    # an abnormal line-search stop happens at bounded (Heywood) solutions, where psych's gradient is not
-    # the gradient of its objective; R's optim stops there as well. Only the iteration limit counts.
-    converged = int(res.status) != 1
-    return lam, psi, converged, int(res.nit), str(res.message)
+    return lam, psi, converged, nit, message
 
 
 def _principal_axis(r, nf, max_iter, min_err):
@@ -329,7 +335,9 @@ def fa_core(r, nf, method="minres", rotation="none", max_iter=None, min_err=0.00
     Parameters
     ----------
     r : numpy.ndarray
-        Correlation matrix (non-singular).
+        Correlation matrix, non-singular; it may be indefinite (pairwise deletion), as ``psych::fa``
+        accepts it, for minres, principal axis and components (the ML discrepancy needs a positive
+        definite matrix).
     nf : int
         Number of factors.
     method : {"minres", "ml", "pa", "pc"}

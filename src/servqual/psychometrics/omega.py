@@ -21,7 +21,7 @@ from servqual._linalg import smc
 from servqual.psychometrics.cutoffs import ECV_DOMINANT, OMEGA_GOOD, OMEGA_H_UNIDIMENSIONAL, dot
 from servqual.psychometrics.factoring import fa_core
 from servqual.psychometrics.rotations import oblimin
-from servqual.psychometrics.stats import nonsingular_corr
+from servqual.psychometrics.stats import factorable_corr, indefinite_message
 from servqual._text import T, check_lang, join_names
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.thresholds import THRESHOLDS
@@ -54,6 +54,10 @@ class OmegaResult(ResultMixin):
     n_groups, n, method : int, int, str
     flipped : list
         Items psych reverses because they load negatively on g.
+    min_eigenvalue : float or None
+        The smallest eigenvalue of the correlation matrix when it is not positive definite (pairwise
+        deletion can give one), else ``None``; omega is then computed from that matrix as
+        ``psych::omega`` does (see ``notes()``).
     """
 
     n_groups: int
@@ -71,6 +75,7 @@ class OmegaResult(ResultMixin):
     schmid_leiman: pd.DataFrame
     flipped: list = field(default_factory=list)
     group_items: dict = field(default_factory=dict)
+    min_eigenvalue: float | None = None
 
     title = "McDonald's omega"
 
@@ -106,6 +111,14 @@ class OmegaResult(ResultMixin):
         if self.flipped:
             lines.append(T(f"因在 g 上负载荷而反向的题项：{join_names(self.flipped, 'zh')}。",
                            f"Items reversed because they load negatively on g: {', '.join(map(str, self.flipped))}."))
+        if self.min_eigenvalue is not None:
+            w = f"{self.min_eigenvalue:.4f}"
+            lines.append(T(
+                f"相关矩阵非正定（最小特征值 {w}；成对删除所致）：与 psych::omega 相同，因子直接从该矩阵提取，"
+                "平方复相关截断到 [0, 1]（psych::smc）。",
+                f"The correlation matrix is not positive definite (smallest eigenvalue {w}; pairwise deletion): as "
+                "psych::omega does, the factors were extracted from it as it is and the squared multiple "
+                "correlations clipped to [0, 1] (psych::smc)."))
         return [ln.get(lang) for ln in lines]
 
 
@@ -175,7 +188,11 @@ def omega(data, n_groups: int | None = None, items=None, groups: dict | None = N
     -----
     ServqualWarning
         With one factor omega_h is not a hierarchical coefficient (psych warns the same); with two
-        group factors g is not identified (psych's ``option`` convention is used).
+        group factors g is not identified (psych's ``option`` convention is used); the correlation
+        matrix is not positive definite (pairwise deletion can give one): omega is then computed from it
+        as ``psych::omega`` does, which smooths nothing that omega uses (``min_eigenvalue`` and
+        ``notes()`` record it). ``method="ml"`` on such a matrix raises an ``AnalysisError`` (the
+        likelihood is undefined; psych stops too).
 
     Notes
     -----
@@ -207,7 +224,17 @@ def omega(data, n_groups: int | None = None, items=None, groups: dict | None = N
         n_groups = 1
     if method not in ("minres", "ml", "pa"):
         raise AnalysisError(f"method must be 'minres', 'ml' or 'pa', got {method!r}")
-    st, r = nonsingular_corr(data, items, nan_policy, 2, "omega")
+    st, r, w_min = factorable_corr(data, items, nan_policy, 2, "omega")
+    if w_min is not None:
+        if method == "ml":
+            raise AnalysisError(
+                f"maximum likelihood needs a positive definite correlation matrix, and this one is not (smallest "
+                f"eigenvalue {w_min:.4f}), as pairwise deletion can give (R psych::omega(fm = 'ml') stops on it "
+                "too). Use method='minres' or 'pa', or nan_policy='listwise'."
+            )
+        warnings.warn(indefinite_message("omega", w_min, "Omega is computed from it as psych::omega does (the "
+                                         "squared multiple correlations clipped to [0, 1], as psych::smc)."),
+                      ServqualWarning, stacklevel=2)
     if not isinstance(n_groups, (int, np.integer)) or n_groups < 1:
         raise AnalysisError(f"n_groups must be a positive integer, got {n_groups!r}")
     k = st.k
@@ -266,7 +293,7 @@ def omega(data, n_groups: int | None = None, items=None, groups: dict | None = N
         alpha=((vt - vitem) / vt) * (k / (k - 1)), g6=(vt + float(smc(r).sum()) - vitem) / vt,
         ecv=float(ev[0] / ev.sum()),
         omega_group=pd.DataFrame({"total": tot, "general": gen, "group": grp}, index=pd.Index(gnames, name="factor")),
-        schmid_leiman=sl_df, flipped=flipped, group_items=group_items,
+        schmid_leiman=sl_df, flipped=flipped, group_items=group_items, min_eigenvalue=w_min,
     )
 
 

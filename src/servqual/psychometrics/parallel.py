@@ -17,9 +17,9 @@ from servqual._blas import single_thread_blas
 from servqual._results import ResultMixin
 from servqual._text import check_lang
 from servqual._validation import DEFAULT_SEED
-from servqual.exceptions import AnalysisError
+from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.psychometrics.factoring import fa_core
-from servqual.psychometrics.stats import nonsingular_corr
+from servqual.psychometrics.stats import factorable_corr, indefinite_message
 
 __all__ = ["parallel_analysis", "ParallelResult", "leading_count"]
 
@@ -44,6 +44,10 @@ class ParallelResult(ResultMixin):
         (threshold), ``fa_observed`` (eigenvalues of R with one-factor communalities on the diagonal),
         ``fa_sim_mean``, ``fa_sim_q``.
     n_iter, quantile, seed, method, n : settings and sample size.
+    min_eigenvalue : float or None
+        The smallest eigenvalue of the observed correlation matrix when it is not positive definite
+        (pairwise deletion can give one), else ``None``; the observed eigenvalues are then those of that
+        matrix, as ``psych::fa.parallel`` computes them (see ``notes()``).
     """
 
     n_factors: int
@@ -56,6 +60,7 @@ class ParallelResult(ResultMixin):
     n: int
     horn_mean_factors: int = 0
     horn_mean_components: int = 0
+    min_eigenvalue: float | None = None
 
     title = "Parallel analysis"
 
@@ -82,7 +87,8 @@ class ParallelResult(ResultMixin):
                 f"建议：{self.n_factors} 个因子，{self.n_components} 个成分。以模拟均值为界（Horn 原始准则）："
                 f"{self.horn_mean_factors} 个因子，{self.horn_mean_components} 个成分。",
                 "模拟阈值是随机的：当某个特征值接近阈值时，不同种子下的个数可能相差一个。",
-            ]
+            ] + ([f"观测相关矩阵非正定（最小特征值 {self.min_eigenvalue:.4f}；成对删除所致）：与 psych::fa.parallel 相同，"
+                  "观测特征值取自该矩阵本身（含负特征值）。"] if self.min_eigenvalue is not None else [])
         q = f"{100 * self.quantile:g}th percentile"
         return [
             f"Rule: retain the leading factors (components) whose observed eigenvalue exceeds the {q} of the "
@@ -92,7 +98,9 @@ class ParallelResult(ResultMixin):
             f"(Horn's original rule): {self.horn_mean_factors} factor(s), {self.horn_mean_components} component(s).",
             "The simulated thresholds are random: counts can move by one between seeds when an eigenvalue lies "
             "close to its threshold.",
-        ]
+        ] + ([f"The observed correlation matrix is not positive definite (smallest eigenvalue {self.min_eigenvalue:.4f}; "
+              "pairwise deletion): as psych::fa.parallel does, the observed eigenvalues are those of this matrix "
+              "(negative ones included)."] if self.min_eigenvalue is not None else [])
 
 
 def parallel_analysis(data, items=None, n_iter: int = 20, quantile: float = 0.95, seed=DEFAULT_SEED,
@@ -118,6 +126,14 @@ def parallel_analysis(data, items=None, n_iter: int = 20, quantile: float = 0.95
     ParallelResult
         ``n_factors``, ``n_components`` and the table ``eigenvalues`` (position, pc_observed, pc_sim_mean,
         pc_sim_q, fa_observed, fa_sim_mean, fa_sim_q).
+
+    Warns
+    -----
+    ServqualWarning
+        The correlation matrix is not positive definite (pairwise deletion can give one): the observed
+        eigenvalues are then those of that matrix, as ``psych::fa.parallel`` computes them
+        (``min_eigenvalue`` and ``notes()`` record it). ``method="ml"`` on such a matrix raises an
+        ``AnalysisError``.
 
     Notes
     -----
@@ -149,13 +165,22 @@ def parallel_analysis(data, items=None, n_iter: int = 20, quantile: float = 0.95
         raise AnalysisError(f"n_iter must be a positive integer, got {n_iter!r}")
     if not 0 < quantile < 1:
         raise AnalysisError(f"quantile must lie in (0, 1), got {quantile!r}")
-    st, r = nonsingular_corr(data, items, nan_policy, 2, "parallel analysis")
+    st, r, w_min = factorable_corr(data, items, nan_policy, 2, "parallel analysis")
+    if w_min is not None:
+        if method == "ml":
+            raise AnalysisError(
+                f"maximum likelihood needs a positive definite correlation matrix, and this one is not (smallest "
+                f"eigenvalue {w_min:.4f}), as pairwise deletion can give (R psych::fa.parallel(fm = 'ml') stops on "
+                "it too). Use method='minres' or 'pa', or nan_policy='listwise'."
+            )
+        warnings.warn(indefinite_message("parallel analysis", w_min, "The observed eigenvalues are those of this "
+                                         "matrix, as psych::fa.parallel computes them."), ServqualWarning, stacklevel=2)
     k, n = st.k, int(st.n)
     with single_thread_blas():
-        return _parallel(r, k, n, n_iter, quantile, seed, method)
+        return _parallel(r, k, n, n_iter, quantile, seed, method, w_min)
 
 
-def _parallel(r, k, n, n_iter, quantile, seed, method):
+def _parallel(r, k, n, n_iter, quantile, seed, method, min_eigenvalue=None):
     pc_obs = np.linalg.eigvalsh(r)[::-1].copy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -188,4 +213,5 @@ def _parallel(r, k, n, n_iter, quantile, seed, method):
         n_iter=int(n_iter), quantile=float(quantile), seed=seed, method=method, n=n,
         horn_mean_factors=leading_count(fa_obs, table["fa_sim_mean"].to_numpy()),
         horn_mean_components=leading_count(pc_obs, table["pc_sim_mean"].to_numpy()),
+        min_eigenvalue=min_eigenvalue,
     )

@@ -25,7 +25,7 @@ from servqual._results import ResultMixin
 from servqual._text import T, check_lang, join_names
 from servqual._validation import DEFAULT_SEED, check_nan_policy
 from servqual._validation import rng as make_rng
-from servqual._linalg import collinear_items, is_singular, residual_variances
+from servqual._linalg import collinear_items, definiteness, residual_variances, smallest_eigenvalue
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.psychometrics.cutoffs import MANY_ITEMS, R_DROP_LOW, dot
 from servqual.psychometrics.stats import (
@@ -143,26 +143,43 @@ def _prepare_frame(data, items, nan_policy, reverse, scale):
 
 
 def _warn_if_singular(st: SufficientStats, stacklevel: int = 3) -> bool:
+    """Warn about a correlation matrix that is singular or not positive definite; True if it is either.
+
+    A singular matrix names its collinear items (or the shortage of rows); an indefinite one (pairwise
+    deletion) names none, since no item is a linear combination of the others, and says how the
+    squared multiple correlations are then found (clipped to [0, 1], as ``psych::smc``)."""
     r = st.corr
-    if st.k >= 2 and is_singular(r):
-        if st.n <= st.k:
-            msg = (
-                f"only {st.n} rows for {st.k} items: the correlation matrix is singular, so G6 and the "
-                "squared multiple correlations are degenerate. Collect more responses."
-            )
-        else:
-            bad = collinear_items(r, st.items)
-            idx = [st.items.index(b) for b in bad]
-            opposed = any(r[i, j] < 0 for i in idx for j in idx if i < j)
-            msg = (
-                f"items {', '.join(map(str, bad))} are perfectly collinear (singular correlation matrix); "
-                + ("some of them are exact opposites: one is probably a reverse-keyed item left unrecoded; "
-                   "declare it reverse-keyed or drop one of them."
-                   if opposed else "reliability is overstated by the duplication. Drop one of them.")
-            )
-        warnings.warn(msg, ServqualWarning, stacklevel=stacklevel)
-        return True
-    return False
+    if st.k < 2:
+        return False
+    state = definiteness(r)
+    if state == "positive definite":
+        return False
+    if state == "indefinite":
+        msg = (
+            f"the correlation matrix of items {', '.join(map(str, st.items))} is not positive definite "
+            f"(smallest eigenvalue {smallest_eigenvalue(r):.4f}), as {st.nan_policy} deletion can give: each "
+            "covariance comes from a different subset of respondents. As in R psych, the squared multiple "
+            "correlations are clipped to [0, 1] (psych::smc), so G6, lambda 6 and r_cor are psych's numbers "
+            "but not proper lower bounds of reliability; G6 can reach 1. Prefer complete answers "
+            "(nan_policy='listwise') where possible."
+        )
+    elif st.n <= st.k:
+        msg = (
+            f"only {st.n} rows for {st.k} items: the correlation matrix is singular, so G6 and the "
+            "squared multiple correlations are degenerate. Collect more responses."
+        )
+    else:
+        bad = collinear_items(r, st.items)
+        idx = [st.items.index(b) for b in bad]
+        opposed = any(r[i, j] < 0 for i in idx for j in idx if i < j)
+        msg = (
+            f"items {', '.join(map(str, bad))} are perfectly collinear (singular correlation matrix); "
+            + ("some of them are exact opposites: one is probably a reverse-keyed item left unrecoded; "
+               "declare it reverse-keyed or drop one of them."
+               if opposed else "reliability is overstated by the duplication. Drop one of them.")
+        )
+    warnings.warn(msg, ServqualWarning, stacklevel=stacklevel)
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,8 +216,9 @@ def _alpha_if_deleted(c: np.ndarray, r: np.ndarray, singular: bool) -> np.ndarra
     divided by n), variance and median of the inter-item correlations. Every sum over the reduced
     matrix is the full sum less the dropped item's row and column; the squared multiple correlations
     of the reduced matrix come from the full inverse by a rank-one downdate,
-    ``(R_{-i})^-1 = (R^-1)_{-i,-i} - (R^-1)_{-i,i} (R^-1)_{i,-i} / (R^-1)_{ii}``. A singular matrix
-    falls back to psych's per-subset computation.
+    ``(R_{-i})^-1 = (R^-1)_{-i,-i} - (R^-1)_{-i,i} (R^-1)_{i,-i} / (R^-1)_{ii}``. A singular or
+    indefinite matrix falls back to psych's per-subset computation (for an indefinite one the squared
+    multiple correlations of each reduced matrix are clipped to [0, 1], as ``psych::smc``).
     """
     k = c.shape[0]
     kd = k - 1
@@ -699,7 +717,10 @@ def cronbach_alpha(
     Warns
     -----
     ServqualWarning
-        Perfectly collinear items or fewer rows than items (the correlation matrix is singular).
+        Perfectly collinear items or fewer rows than items (the correlation matrix is singular), or a
+        correlation matrix that is not positive definite (pairwise deletion can give one; then, as in
+        psych, the squared multiple correlations of ``G6``, ``r_cor`` and ``g6_if_deleted`` are clipped
+        to [0, 1], see :func:`servqual._linalg.smc`).
 
     Notes
     -----

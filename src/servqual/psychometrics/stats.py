@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from servqual._linalg import require_nonsingular
+from servqual._linalg import require_nonsingular, smallest_eigenvalue
 from servqual._validation import check_nan_policy
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics._kernels import columns_as_rows
@@ -29,6 +29,8 @@ __all__ = [
     "check_items",
     "stats_and_corr",
     "nonsingular_corr",
+    "factorable_corr",
+    "indefinite_message",
     "noncentrality_for_cdf",
 ]
 
@@ -396,6 +398,53 @@ def nonsingular_corr(data, items, nan_policy: str, min_items: int, what: str) ->
     """
     st, r = stats_and_corr(data, items, nan_policy, min_items, what)
     return st, require_nonsingular(r, st.n, st.items, what)
+
+
+def factorable_corr(data, items, nan_policy: str, min_items: int, what: str) -> tuple:
+    """As :func:`nonsingular_corr`, but a correlation matrix that is not positive definite is kept.
+
+    Pairwise deletion can give an indefinite correlation matrix (negative eigenvalues, no zero one; see
+    :func:`servqual._linalg.definiteness`): each correlation comes from a different subset of
+    respondents. R psych's ``fa``, ``fa.parallel``, ``omega`` and ``KMO`` analyse such a matrix as it
+    is, and so do the servqual analyses that call this function; singular matrices (collinear items,
+    too few rows) still raise.
+
+    Returns
+    -------
+    tuple
+        ``(SufficientStats, numpy.ndarray, float or None)``: the statistics, the correlation matrix and
+        its smallest eigenvalue when it is indefinite (``None`` when it is positive definite).
+
+    Raises
+    ------
+    AnalysisError
+        As :func:`nonsingular_corr`, for a singular matrix.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> st, r, w = factorable_corr(sq.load_dataset("holzinger"), ["x1", "x2", "x3"], "listwise", 3, "EFA")
+    >>> w is None
+    True
+    """
+    st, r = stats_and_corr(data, items, nan_policy, min_items, what)
+    r = require_nonsingular(r, st.n, st.items, what, allow_indefinite=True)
+    w = smallest_eigenvalue(r)
+    return st, r, (w if w < 0.0 else None)
+
+
+def indefinite_message(what: str, min_eigenvalue: float, how: str) -> str:
+    """The warning for an analysis of an indefinite correlation matrix: what it is, and ``how`` the
+    analysis treats it.
+
+    Examples
+    --------
+    >>> indefinite_message("KMO", -0.1858, "computed as psych::KMO does.")[:66]
+    'KMO: the correlation matrix is not positive definite (smallest eig'
+    """
+    return (f"{what}: the correlation matrix is not positive definite (smallest eigenvalue {min_eigenvalue:.4f}), "
+            "as pairwise deletion can give: each correlation comes from a different subset of respondents, "
+            f"so no complete data have these correlations. {how}")
 
 
 def noncentrality_for_cdf(x: float, df: float, p: float, upper: float) -> float:
