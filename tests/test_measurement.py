@@ -36,7 +36,7 @@ def reports():
                 data = sq.read_dataset(name).data
             if flt:
                 data = data[data[flt[0]] == flt[1]]
-            cache[case] = sq.measurement_report(data, inst, block=block)
+            cache[case] = sq.measurement_report(data, inst, block=block, missing="listwise")  # as the R reference
         return cache[case]
 
     return get

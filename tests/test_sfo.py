@@ -117,3 +117,11 @@ def test_the_batched_likelihood_equals_the_pattern_by_pattern_formula(resp):
     mu = np.nanmean(x, axis=0)
     sigma = pd.DataFrame(x).cov().to_numpy() + 0.1 * np.eye(len(ITEMS))
     assert loglik(mu, sigma, pats) == pytest.approx(_plain_loglik(mu, sigma, pats), rel=1e-12)
+
+
+def test_fiml_standardized_solution_equals_lavaan_std_all(resp):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f = sq.cfa(resp.data[ITEMS], resp.instrument.model(), missing="fiml")
+    est = pd.DataFrame(REF["cfa_fiml"]["est"]).merge(f.estimates, on=["lhs", "op", "rhs"], suffixes=("_r", ""))
+    np.testing.assert_allclose(est["std_all"], est["std_all_r"], atol=1e-4)

@@ -32,7 +32,7 @@ def test_paths_from_dimensions_and_outcome_items(tmp_path):
 
 
 @pytest.mark.parametrize("extra,message", [
-    ("structure:\n  - {from: quality, to: nope}\n", "nope is not a dimension or outcome item"),
+    ("structure:\n  - {from: quality, to: nope}\n", "nope is not a dimension, outcome construct or outcome item"),
     ("structure:\n  - {from: quality, to: quality}\n", "cannot predict itself"),
     ("structure:\n  - {from: quality, to: value}\n  - {from: value, to: quality}\n", "cycle"),
     ("structure:\n  - {from: quality, to: value}\n  - {from: quality, to: value}\n", "more than once"),

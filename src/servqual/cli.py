@@ -152,7 +152,7 @@ def cmd_analyze(args):
     plan = _output_plan(args, path, inst.source)
     out = plan.folder(args.out, what=_OUT_FOLDER, files=["results.json"])
     resp = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet))
-    rep = measurement_report(resp, inst, block=args.block, seed=args.seed, htmt_boot=args.htmt_boot)
+    rep = measurement_report(resp, inst, block=args.block, seed=args.seed, htmt_boot=args.htmt_boot, missing=args.missing)
     _print(rep.summary(decimals=3))
     tables = {out / _table_file_name(name): df for name, df in rep.tables().items()}
     for p in tables:  # the table names are known now: every file is checked before the first is written
@@ -422,6 +422,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--block", help="questionnaire block to analyse (default: the analysis block, e.g. perception)")
     a.add_argument("--seed", type=int, default=42, help="seed of parallel analysis and bootstraps (default 42)")
     a.add_argument("--htmt-boot", type=int, default=0, help="bootstrap resamples for HTMT confidence intervals (default 0: none)")
+    a.add_argument("--missing", choices=["auto", "listwise", "pairwise"], default="auto",
+                   help="how incomplete rows are used: auto (default: reliability within each dimension; correlations "
+                        "and CFA listwise while that loses at most 5%% of the rows, else pairwise and FIML), listwise, "
+                        "pairwise")
     a.set_defaults(func=cmd_analyze)
 
     ah = sub.add_parser("ahp", help="AHP weights and consistency ratio of a pairwise-comparison matrix (.csv/.xlsx)")

@@ -252,10 +252,7 @@ def _prepare_htmt(data, model):
         missing = [i for i in items if i not in data.items]
         if missing:
             raise AnalysisError(f"items not in the sufficient statistics: {', '.join(map(str, missing))}")
-        st = data.subset(items)
-        if st.nan_policy != "listwise":
-            raise AnalysisError("HTMT uses listwise deletion; pass sufficient statistics computed with "
-                                "nan_policy='listwise'")
+        st = data.subset(items)  # listwise, or pairwise correlations (as semTools::htmt(missing = "pairwise"))
         if st.n < 3:
             raise AnalysisError(f"only {st.n} rows are complete on the HTMT items; at least 3 are needed")
         const = [it for it, v in zip(items, np.diag(st.cov)) if not v > 0]

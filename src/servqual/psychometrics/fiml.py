@@ -129,8 +129,8 @@ def missing_patterns(x: np.ndarray, variables) -> MissingPatterns:
 
 
 def _group_terms(mu, sigma, g: PatternGroup):
-    """Per pattern of a group: the inverse of :math:`\Sigma_{oo}`, its log-determinant, the residual mean
-    and :math:`S_k + d d^\top`; None when a :math:`\Sigma_{oo}` is not positive definite."""
+    """Per pattern of a group: the inverse of :math:`\\Sigma_{oo}`, its log-determinant, the residual mean
+    and :math:`S_k + d d^\top`; None when a :math:`\\Sigma_{oo}` is not positive definite."""
     so = _sub(sigma, g.obs, g.obs)
     try:
         chol = np.linalg.cholesky(so)
@@ -144,7 +144,7 @@ def _group_terms(mu, sigma, g: PatternGroup):
 
 
 def loglik(mu: np.ndarray, sigma: np.ndarray, pats: MissingPatterns) -> float:
-    """The observed-data log-likelihood :math:`\sum_k \ell_k` (patterns with the same number of observed
+    r"""The observed-data log-likelihood :math:`\sum_k \ell_k` (patterns with the same number of observed
     variables are evaluated together)."""
     total = 0.0
     for g in pats.groups:
@@ -163,7 +163,7 @@ def _gradients(mu, sigma, pats: MissingPatterns):
 
 
 def _loglik_gradients(mu, sigma, pats: MissingPatterns):
-    """The log-likelihood and its gradients in mu and Sigma, from one factorisation per pattern
+    r"""The log-likelihood and its gradients in mu and Sigma, from one factorisation per pattern
     (``(-inf, None, None)`` when a :math:`\Sigma_{oo}` is not positive definite)."""
     p = len(mu)
     total, g_mu, g_sig = 0.0, np.zeros(p), np.zeros((p, p))
@@ -184,8 +184,8 @@ def saturated_em(pats: MissingPatterns, tol: float = 1e-12, max_iter: int = 1000
     """EM estimates of the saturated model's means and covariances, and its log-likelihood.
 
     The E-step fills each pattern's missing variables with their conditional means given the observed
-    ones, :math:`\hat y_m = \mu_m + \Sigma_{mo}\Sigma_{oo}^{-1}(\bar y_o - \mu_o)`, and adds the conditional
-    covariance :math:`\Sigma_{mm} - \Sigma_{mo}\Sigma_{oo}^{-1}\Sigma_{om}` to the cross-products.
+    ones, :math:`\\hat y_m = \\mu_m + \\Sigma_{mo}\\Sigma_{oo}^{-1}(\bar y_o - \\mu_o)`, and adds the conditional
+    covariance :math:`\\Sigma_{mm} - \\Sigma_{mo}\\Sigma_{oo}^{-1}\\Sigma_{om}` to the cross-products.
     """
     x = pats.data
     n, p = x.shape
@@ -231,7 +231,8 @@ class FIMLResult(ResultMixin):
     Attributes
     ----------
     estimates : DataFrame
-        ``lhs, op, rhs, est, se, z, pvalue, ci_lower, ci_upper`` (intercepts as ``op = "~1"``).
+        ``lhs, op, rhs, est, se, z, pvalue, ci_lower, ci_upper, std_all`` (intercepts as ``op = "~1"``;
+        ``std_all`` as lavaan's ``standardizedSolution``: latent and observed variables standardised).
     measures : Series
         The fit measures (also returned by :meth:`fit_measures`):
         lavaan's names: ``logl``, ``unrestricted.logl``, ``chisq``, ``df``, ``cfi``, ``tli``, ``rmsea`` with its
@@ -434,6 +435,8 @@ def _fit(t, df, tb, dfb, n, ll0, ll1, npar, mu1, s1, nu, sigma) -> dict:
 def _estimates(mod: FactorModel, xs, nu, se, k, items) -> pd.DataFrame:
     z975 = special.ndtri(0.975)
     lam, psi, theta = mod.unpack(xs)
+    sd_item = np.sqrt(np.diag(lam @ psi @ lam.T) + theta)
+    sd_fac = np.sqrt(np.clip(np.diag(psi), 0, None))
     se_of = {}
     for (kind, a, b), s_ in zip(mod.params, se[:k]):
         key = ((mod.factors[b], "=~", mod.items[a]) if kind == "lam" else
@@ -441,25 +444,26 @@ def _estimates(mod: FactorModel, xs, nu, se, k, items) -> pd.DataFrame:
         se_of[key] = s_
     rows = []
 
-    def add(lhs, op, rhs, est, s_):
+    def add(lhs, op, rhs, est, s_, std):
         zv = est / s_ if s_ > 0 else np.nan
         rows.append({"lhs": lhs, "op": op, "rhs": rhs, "est": est, "se": s_, "z": zv,
                      "pvalue": 2 * special.ndtr(-abs(zv)) if s_ > 0 else np.nan,
-                     "ci_lower": est - z975 * s_, "ci_upper": est + z975 * s_})
+                     "ci_lower": est - z975 * s_, "ci_upper": est + z975 * s_, "std_all": std})
 
     for f, name in enumerate(mod.factors):
         for i in np.flatnonzero(lam[:, f] != 0):
-            add(name, "=~", mod.items[i], lam[i, f], se_of.get((name, "=~", mod.items[i]), 0.0))
+            add(name, "=~", mod.items[i], lam[i, f], se_of.get((name, "=~", mod.items[i]), 0.0),
+                lam[i, f] * sd_fac[f] / sd_item[i])
     for i, it in enumerate(mod.items):
-        add(it, "~~", it, theta[i], se_of.get((it, "~~", it), 0.0))
+        add(it, "~~", it, theta[i], se_of.get((it, "~~", it), 0.0), theta[i] / sd_item[i] ** 2)
     m = len(mod.factors)
     for f in range(m):
         for g in range(f, m):
             key = (mod.factors[g], "~~", mod.factors[f]) if (mod.factors[g], "~~", mod.factors[f]) in se_of else (
                 mod.factors[f], "~~", mod.factors[g])
-            add(mod.factors[f], "~~", mod.factors[g], psi[f, g], se_of.get(key, 0.0))
+            add(mod.factors[f], "~~", mod.factors[g], psi[f, g], se_of.get(key, 0.0), psi[f, g] / (sd_fac[f] * sd_fac[g]))
     for i, it in enumerate(items):
-        add(it, "~1", "", nu[i], se[k + i])
+        add(it, "~1", "", nu[i], se[k + i], nu[i] / sd_item[i])
     for name in mod.factors:
-        add(name, "~1", "", 0.0, 0.0)  # latent means fixed at 0, as lavaan lists them
+        add(name, "~1", "", 0.0, 0.0, 0.0)  # latent means fixed at 0, as lavaan lists them
     return pd.DataFrame(rows)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from servqual._results import ResultMixin, records
+from servqual._results import ResultMixin, jsonable, records
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.survey.instrument import Instrument, load_instrument
 from servqual._text import T, check_lang
-from servqual._validation import DEFAULT_SEED, as_frame
+from servqual._validation import DEFAULT_SEED, as_frame, check_nan_policy
 from servqual.psychometrics.cutoffs import dot, author_year
 from servqual.psychometrics.reliability import negative_alpha_note
 from servqual.thresholds import BANDS, HU_BENTLER, THRESHOLDS
@@ -137,8 +137,11 @@ class MeasurementReport(ResultMixin):
     Attributes
     ----------
     n_rows, n_used : int
-        Rows in the data and rows complete on every item (used by every analysis).
+        Rows in the data and rows complete on every item.
     missing_policy : str
+        ``listwise`` (every part on the complete rows), ``pairwise`` or ``auto`` (see
+        :func:`measurement_report`); ``missing_policies`` names the policy of each part and
+        ``table_info`` the ``n`` and ``missing_policy`` of every table.
     block : str or None
         The questionnaire block analysed.
     reliability, item_analysis, kmo, bartlett, parallel_analysis, efa_loadings, cfa_fit, cfa_loadings,
@@ -170,6 +173,9 @@ class MeasurementReport(ResultMixin):
     skipped: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     results: dict = field(default_factory=dict, repr=False)  # the underlying result objects
+    table_info: dict = field(default_factory=dict)  # table -> {"n": rows used, "missing_policy": ...}
+    policy_note: str | None = None  # how incomplete rows were used, when not listwise throughout
+    missing_policies: dict = field(default_factory=dict)  # part -> policy (reliability, correlations, cfa)
     title = "Measurement report: reliability and validity"
 
     def tables(self) -> dict:
@@ -203,6 +209,8 @@ class MeasurementReport(ResultMixin):
         for key in ("efa_loadings", "fornell_larcker", "harman"):
             df = getattr(self, key)
             d[key] = records(df.reset_index() if key != "harman" else df) if df is not None and len(df) else []
+        d["table_info"] = jsonable(self.table_info)
+        d["missing_policies"] = dict(self.missing_policies)
         d["skipped"] = dict(self.skipped)
         d["warnings"] = list(self.warnings)
         d["interpretation"] = self.notes()
@@ -225,8 +233,18 @@ def interpret(rep: MeasurementReport, lang: str = "en") -> list:
     lang = check_lang(lang)
     t = THRESHOLDS
     n_items = sum(len(v) for v in rep.model.values())
-    out = [T(f"{rep.n_rows} 行中有 {rep.n_used} 行在全部 {n_items} 个题项上完整（{rep.missing_policy} 删除）。",
-             f"n = {rep.n_used} of {rep.n_rows} rows complete on all {n_items} items ({rep.missing_policy} deletion).")]
+    pol = rep.missing_policies or {}
+    if rep.policy_note is None:
+        out = [T(f"{rep.n_rows} 行中有 {rep.n_used} 行在全部 {n_items} 个题项上完整（成列删除）。",
+                 f"n = {rep.n_used} of {rep.n_rows} rows complete on all {n_items} items (listwise deletion).")]
+    else:
+        lost = 1 - rep.n_used / max(rep.n_rows, 1)
+        lim = t["listwise_loss"]
+        zh = (f"{rep.n_rows} 行中有 {rep.n_used} 行（{1 - lost:.1%}）在全部 {n_items} 个题项上完整：信度与题项分析按维度内成列删除"
+              + (f"；相关、EFA 与 HTMT 用成对删除，CFA 用全信息最大似然（FIML），因为成列删除会损失 {lost:.1%} 的行"
+                 f"（超过 {lim.value:.0%}，{lim.citation}）。" if pol.get("correlations") == "pairwise"
+                 else "；相关与 CFA 用成列删除后的完整行。"))
+        out = [T(zh, "n: " + rep.policy_note + ".")]
     rel = rep.reliability
     if len(rel):
         a = t["alpha"]
@@ -364,6 +382,21 @@ def _model_and_data(data, instrument: Instrument, block):
     return model, x, n_rows
 
 
+def _model_and_frame(data, instrument: Instrument, block):
+    """The model, every row of its item columns as float64 (missing answers NaN) and the complete-row mask."""
+    model = instrument.model(block, reflective_only=True)
+    if not model:
+        raise AnalysisError("the questionnaire has no reflective dimension: reliability and validity statistics do not apply")
+    cols = [c for cs in model.values() for c in cs]
+    df = as_frame(data)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise AnalysisError(f"item columns missing from the data: {', '.join(missing[:10])}; read the file with "
+                            "servqual.read_responses() against this questionnaire")
+    x = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan) for c in cols})
+    return model, x, x.notna().all(axis=1).to_numpy()
+
+
 def _replace_columns(x, converted):
     x = x.copy()
     for c, v in converted.items():
@@ -372,7 +405,8 @@ def _replace_columns(x, converted):
 
 
 def measurement_report(data, instrument, *, block: str | None = None, n_factors: int | None = None, seed: int = DEFAULT_SEED,
-                       htmt_boot: int = 0, efa_method: str = "minres", efa_rotation: str = "oblimin") -> MeasurementReport:
+                       htmt_boot: int = 0, efa_method: str = "minres", efa_rotation: str = "oblimin",
+                       missing: str = "auto") -> MeasurementReport:
     """Reliability and validity of the instrument's dimensions, in one call.
 
     Parameters
@@ -389,6 +423,12 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
         Seed of parallel analysis (and of HTMT bootstrap CIs).
     htmt_boot : int
         Bootstrap resamples for HTMT CIs (0: none).
+    missing : {"auto", "listwise", "pairwise"}
+        How incomplete rows are used (see Notes). ``"listwise"``: every part on the rows complete on all
+        items. ``"pairwise"``: reliability within each dimension, correlations pairwise, CFA by FIML.
+        ``"auto"`` (default): reliability and item analysis within each dimension; correlations, EFA and
+        CFA listwise while listwise deletion loses at most 5 % of the rows (threshold
+        ``listwise_loss``, Schafer 1999; Graham 2009), otherwise pairwise correlations and FIML.
 
     Returns
     -------
@@ -398,8 +438,14 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
 
     Notes
     -----
-    Missing data: listwise deletion on all items of the block, for every part (as the R reference
-    computations do); ``n_rows`` and ``n_used`` say how many rows that leaves. Thresholds: alpha >= .70
+    Missing data, as the field handles them: alpha, omega and the item analysis of a dimension use the rows
+    that answered every item of that dimension (as published tables and ``psych::alpha`` on the
+    dimension's complete rows do); the whole-instrument alpha the rows complete on every item; KMO,
+    Bartlett, parallel analysis, EFA, Harman's test and HTMT one correlation matrix (listwise, or
+    pairwise as ``psych`` computes with ``use = "pairwise"``); the CFA maximum likelihood on complete rows
+    or full-information ML (lavaan ``missing = "ml"``). ``table_info`` gives every table's ``n`` and
+    ``missing_policy``. With ``missing="listwise"`` every number equals R on the listwise-complete data.
+    Thresholds: alpha >= .70
     (Nunnally 1978); KMO (Kaiser 1974); CFI/TLI >= .95, RMSEA <= .06, SRMR <= .08 (Hu & Bentler 1999);
     CR >= .70, AVE >= .50 and sqrt(AVE) > latent correlations (Fornell & Larcker 1981); HTMT < .85/.90
     (Henseler et al. 2015); Harman's first factor < 50 % (Podsakoff et al. 2003).
@@ -417,10 +463,24 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
 
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
-    model, x, n_rows = _model_and_data(data, instrument, block)
-    # one pass over the rows: every part below except the item analysis's extreme groups (and an HTMT
-    # bootstrap) depends on the data only through n, the means and the covariance matrix
-    st = sufficient_stats(x)
+    check_nan_policy(missing, ("auto", "listwise", "pairwise"), "measurement_report missing")
+    model, x_all, complete = _model_and_frame(data, instrument, block)
+    n_rows, n_complete = len(x_all), int(complete.sum())
+    loss = 1.0 - n_complete / n_rows if n_rows else 0.0
+    lw_ok = THRESHOLDS["listwise_loss"].met(loss)
+    cov_policy = "listwise" if missing == "listwise" or (missing == "auto" and lw_ok) else "pairwise"
+    cfa_policy = "listwise" if cov_policy == "listwise" else "fiml"
+    rel_policy = "listwise" if missing == "listwise" or n_complete == n_rows else "within_dimension"
+    cols_all = [c for cs in model.values() for c in cs]
+    if cov_policy == "listwise" or n_complete >= len(cols_all) + 1:
+        model, x, n_rows = _model_and_data(data, instrument, block)
+        # one pass over the rows: the parts on complete rows depend on the data only through n, the means
+        # and the covariance matrix
+        st = sufficient_stats(x)
+    else:
+        x, st = None, None
+    st_cov = st if cov_policy == "listwise" else sufficient_stats(x_all, nan_policy="pairwise")
+    table_info: dict = {}
     formative = [d.id for d in instrument.dimensions if d.measurement == "formative"]
     skipped: dict = {}
     if formative:
@@ -449,24 +509,36 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
         return out
 
     # ---- reliability --------------------------------------------------------------------------
-    scales = [("all", [c for cs in model.values() for c in cs])] + list(model.items())
+    scales = [("all", cols_all)] + list(model.items())
     rel_rows, item_rows = [], []
-    omega_all = step("omega (all)", lambda: _omega_all(st, model))
+    omega_all = step("omega (all)", lambda: _omega_all(st_cov, model))
     for name, cols in scales:
         if len(cols) < 2:
             skipped[f"reliability of {name}"] = "fewer than 2 items"
             continue
-        a = step(f"alpha ({name})", lambda cols=cols: cronbach_alpha(st.subset(cols), ci="feldt"))
+        if name == "all" or rel_policy == "listwise":
+            if st is None:
+                skipped[f"alpha ({name})"] = (f"only {n_complete} of {n_rows} rows answered every item; the "
+                                              "dimensions' alphas use each dimension's complete rows")
+                continue
+            src, xs_, pol = st.subset(cols), x, "listwise"
+        else:  # the rows that answered every item of this dimension
+            xs_ = x_all.loc[x_all[cols].notna().all(axis=1), cols].reset_index(drop=True)
+            src, pol = xs_, "within_dimension"
+        a = step(f"alpha ({name})", lambda src=src: cronbach_alpha(src, ci="feldt"))
         if a is None:
             continue
         results[f"alpha:{name}"] = a
-        om = omega_all if name == "all" else step(f"omega ({name})", lambda cols=cols: _omega_one(st, cols))
-        rel_rows.append({"scale": name, "n_items": len(cols), "n": a.n, "alpha": a.alpha, "alpha_std": a.alpha_std,
-                         "alpha_ci_low": a.ci_low, "alpha_ci_high": a.ci_high, "average_r": a.average_r,
-                         "omega_total": om if om is not None else np.nan})
+        if name == "all":
+            om = omega_all
+        else:
+            om = step(f"omega ({name})", lambda src=src, cols=cols: _omega_one(src, cols))
+        rel_rows.append({"scale": name, "n_items": len(cols), "n": a.n, "missing_policy": pol, "alpha": a.alpha,
+                         "alpha_std": a.alpha_std, "alpha_ci_low": a.ci_low, "alpha_ci_high": a.ci_high,
+                         "average_r": a.average_r, "omega_total": om if om is not None else np.nan})
         if name != "all":
             it = a.item_stats
-            ia = step(f"item analysis ({name})", lambda cols=cols, a=a: _item_cr(x, cols, a))
+            ia = step(f"item analysis ({name})", lambda cols=cols, a=a, xs_=xs_: _item_cr(xs_, cols, a))
             for _, r in it.iterrows():
                 row = {"scale": name, "item": r["item"], "mean": r["mean"], "sd": r["sd"], "r_drop": r["r_drop"],
                        "alpha_if_deleted": r["alpha_if_deleted"], "r_cor": r["r_cor"]}
@@ -476,27 +548,48 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
                 item_rows.append(row)
     reliability = pd.DataFrame(rel_rows)
     item_analysis = pd.DataFrame(item_rows)
+    if len(reliability):
+        dims_ = reliability[reliability["scale"] != "all"]
+        table_info["reliability"] = {"n": [int(v) for v in reliability["n"]], "missing_policy": rel_policy}
+        table_info["item_analysis"] = {"n": [int(v) for v in dims_["n"]], "missing_policy": rel_policy}
 
     # ---- adequacy ------------------------------------------------------------------------------
-    kmo_t = step("KMO", lambda: kmo(st))
-    bart = step("Bartlett", lambda: bartlett(st))
-    pa_t = step("parallel analysis", lambda: _parallel(st, seed))
+    kmo_t = step("KMO", lambda: kmo(st_cov))
+    bart = step("Bartlett", lambda: bartlett(st_cov))
+    pa_t = step("parallel analysis", lambda: _parallel(st_cov, seed))
     k = n_factors or len(model)
-    efa_t = step("EFA", lambda: _efa(st, k, efa_method, efa_rotation, results))
-    harman = step("Harman", lambda: _harman(st))
+    efa_t = step("EFA", lambda: _efa(st_cov, k, efa_method, efa_rotation, results))
+    harman = step("Harman", lambda: _harman(st_cov))
+    n_cov = int(st_cov.n)
+    for key in ("kmo", "bartlett", "parallel_analysis", "efa_loadings", "harman", "htmt"):
+        table_info[key] = {"n": n_cov, "missing_policy": cov_policy}
 
     # ---- CFA and construct validity ---------------------------------------------------------------
     cfa_fit = cfa_load = cv = fl = ht = None
     if any(len(c) < 2 for c in model.values()):
         skipped["CFA"] = "a dimension has fewer than 2 items"
     else:
-        cres = step("CFA", lambda: _cfa(st, model))
+        if cfa_policy == "listwise":
+            cres = step("CFA", lambda: _cfa(st, model))
+        else:
+            cres = step("CFA", lambda: _cfa_fiml(x_all, model))
         if cres is not None:
             results["cfa"] = cres
-            cfa_fit, cfa_load = _cfa_tables(cres)
-            cv = step("construct validity", lambda: _construct(cres))
-            fl = step("Fornell-Larcker", lambda: _fornell(cres))
-        ht = step("HTMT", lambda: _htmt(x if htmt_boot else st, model, htmt_boot, seed))
+            if cfa_policy == "listwise":
+                cfa_fit, cfa_load = _cfa_tables(cres)
+                cv = step("construct validity", lambda: _construct(cres))
+                fl = step("Fornell-Larcker", lambda: _fornell(cres))
+            else:
+                cfa_fit, cfa_load, lat_cor = _fiml_tables(cres)
+                cv = step("construct validity", lambda: _construct(cfa_load.rename(columns={"dimension": "factor"})))
+                fl = step("Fornell-Larcker", lambda: _fornell(cfa_load.rename(columns={"dimension": "factor"}), lat_cor))
+            n_cfa = int(cfa_fit["n"].iloc[0]) if len(cfa_fit) and "n" in cfa_fit else n_complete
+            for key in ("cfa_fit", "cfa_loadings", "construct_validity", "fornell_larcker"):
+                table_info[key] = {"n": n_cfa, "missing_policy": cfa_policy}
+        boot_x = x if cov_policy == "listwise" else x_all
+        ht = step("HTMT", lambda: _htmt(boot_x if htmt_boot else st_cov, model, htmt_boot, seed))
+        if htmt_boot and cov_policy != "listwise":  # the bootstrap resamples complete rows
+            table_info["htmt"] = {"n": n_complete, "missing_policy": "listwise"}
 
     empty = pd.DataFrame()
     tables = {"reliability": reliability, "item_analysis": item_analysis, "kmo": kmo_t, "bartlett": bart,
@@ -504,9 +597,20 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
               "construct_validity": cv, "fornell_larcker": fl, "htmt": ht, "harman": harman}
     tables, out_of_range = check_ranges({k: v if v is not None else empty for k, v in tables.items()}, model)
     caught.extend(m for m in out_of_range if m not in caught)
+    if cov_policy != "listwise" or rel_policy != "listwise":
+        caught_policy = (f"{n_complete} of {n_rows} rows ({1 - loss:.1%}) answered every item: reliability within each "
+                         "dimension" + ("; correlations pairwise and the CFA by full-information ML, because listwise "
+                                        f"deletion would lose {loss:.1%} of the rows (more than "
+                                        f"{THRESHOLDS['listwise_loss'].value:.0%}, {THRESHOLDS['listwise_loss'].citation})"
+                                        if cov_policy == "pairwise" else "; correlations and CFA listwise, on the complete rows"))
+    else:
+        caught_policy = None
     return MeasurementReport(
-        n_rows=n_rows, n_used=int(st.n), missing_policy="listwise", block=instrument._block_id(block) or None, model=model,
-        **tables, skipped=skipped, warnings=caught, results=results,
+        n_rows=n_rows, n_used=n_complete, missing_policy=missing if missing != "auto" else (
+            "listwise" if cov_policy == rel_policy == "listwise" else "auto"),
+        block=instrument._block_id(block) or None, model=model,
+        **tables, skipped=skipped, warnings=caught, results=results, table_info=table_info, policy_note=caught_policy,
+        missing_policies={"reliability": rel_policy, "correlations": cov_policy, "cfa": cfa_policy},
     )
 
 
@@ -570,16 +674,53 @@ def _cfa_tables(res):
     return fit.reset_index(drop=True), load
 
 
+def _cfa_fiml(x_all, model):
+    from servqual.psychometrics.cfa import cfa
+
+    rows = x_all.notna().any(axis=1)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="FIML: .* row\\(s\\) answer no model item")
+        return cfa(x_all.loc[rows].reset_index(drop=True), model, missing="fiml")
+
+
+def _fiml_tables(res):
+    """The ``cfa_fit`` and ``cfa_loadings`` tables (the columns of the ML tables) and the latent
+    correlations of a FIML CFA."""
+    fm = res.fit_measures()
+    fit = pd.DataFrame([{
+        "estimator": "ML (FIML)", "n": int(fm["ntotal"]), "npar": int(fm["npar"]), "chi2": fm["chisq"], "df": fm["df"],
+        "pval": fm["pvalue"], "cfi": fm["cfi"], "tli": fm["tli"], "nfi": fm.get("nfi"), "rfi": fm.get("rfi"),
+        "ifi": fm.get("ifi"), "rni": fm.get("rni"), "pnfi": fm.get("pnfi"), "rmsea": fm["rmsea"],
+        "rmsea_ci_low": fm["rmsea.ci.lower"], "rmsea_ci_high": fm["rmsea.ci.upper"], "rmsea_pval": fm["rmsea.pvalue"],
+        "srmr": fm["srmr"], "rmr": fm.get("rmr"), "crmr": fm.get("crmr"), "mfi": fm.get("mfi"), "ecvi": fm.get("ecvi"),
+        "aic": fm["aic"], "bic": fm["bic"], "bic2": fm["bic2"], "loglik": fm["logl"],
+        "unrestricted_loglik": fm["unrestricted.logl"], "baseline_chi2": fm["baseline.chisq"],
+        "baseline_df": fm["baseline.df"], "baseline_pval": fm["baseline.pvalue"], "fmin": fm["fmin"],
+        "converged": bool(res.converged)}])
+    e = res.estimates
+    lo = e[e["op"] == "=~"]
+    load = pd.DataFrame({"dimension": lo["lhs"].to_numpy(), "item": lo["rhs"].to_numpy(), "estimate": lo["est"].to_numpy(),
+                         "se": lo["se"].to_numpy(), "z": lo["z"].to_numpy(), "pval": lo["pvalue"].to_numpy(),
+                         "std_loading": lo["std_all"].to_numpy(), "ci_low": lo["ci_lower"].to_numpy(),
+                         "ci_high": lo["ci_upper"].to_numpy(), "fixed": (lo["se"] == 0).to_numpy()})
+    facs = list(dict.fromkeys(lo["lhs"]))
+    cor = pd.DataFrame(np.eye(len(facs)), index=facs, columns=facs)
+    fc = e[(e["op"] == "~~") & e["lhs"].isin(facs) & e["rhs"].isin(facs) & (e["lhs"] != e["rhs"])]
+    for a, b, v in zip(fc["lhs"], fc["rhs"], fc["std_all"]):
+        cor.loc[a, b] = cor.loc[b, a] = v
+    return fit, load, cor
+
+
 def _construct(res):
     from servqual.psychometrics.construct import construct_validity
 
     return construct_validity(res)
 
 
-def _fornell(res):
+def _fornell(res, lat_cor=None):
     from servqual.psychometrics.construct import fornell_larcker
 
-    return fornell_larcker(res)
+    return fornell_larcker(res) if lat_cor is None else fornell_larcker(res, lat_cor)
 
 
 def _htmt(x, model, n_boot, seed):

@@ -19,7 +19,7 @@ Examples
 --------
 >>> import servqual as sq
 >>> sq.list_datasets()["name"].tolist()
-['mobi', 'kiosk', 'kiosk_kano', 'bfi', 'holzinger', 'corp_rep']
+['mobi', 'kiosk', 'kiosk_kano', 'bfi', 'holzinger', 'corp_rep', 'sfo']
 >>> sq.load_dataset("mobi").shape
 (250, 24)
 """
