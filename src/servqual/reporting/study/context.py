@@ -101,6 +101,7 @@ class StudyContext:
     lang: str
     kept: pd.DataFrame
     responses: pd.DataFrame | None = None
+    not_applicable: pd.DataFrame | None = None  # the "does not apply" cells of the responses (read_responses)
     source: str | None = None
     screening: ScreeningResult | None = None
     segment: str | None = None
@@ -141,8 +142,9 @@ class StudyContext:
             inst = data.instrument
         else:
             inst = as_instrument(instrument)
+        na = None
         if isinstance(data, Responses):
-            frame, source = data.data, Path(str(data.source)).name
+            frame, source, na = data.data, Path(str(data.source)).name, data.not_applicable
         elif isinstance(data, pd.DataFrame):
             frame, source = data, None
         else:
@@ -152,7 +154,7 @@ class StudyContext:
                                 "Choose another segment column.")
         exclude = [] if exclude is None else ([exclude] if isinstance(exclude, str) else list(exclude))
         scr = screen(data, inst, exclude=exclude)
-        return cls(instrument=inst, lang=lang, kept=scr.kept, responses=frame, source=source, screening=scr,
+        return cls(instrument=inst, lang=lang, kept=scr.kept, responses=frame, not_applicable=na, source=source, screening=scr,
                    segment=choose_segment(scr.kept, inst, segment), seed=seed, ahp=ahp, figures=bool(figures))
 
     def build_section(self, key: str, sec: Section | None = None) -> Section:

@@ -139,7 +139,7 @@ def items(ctx: StudyContext, sec: Section, mr) -> None:
     else:
         sec.add_paragraph(T(f"全部 {n_items} 个题项均达到三项标准。", f"All {n_items} items meet every criterion."))
     ctx.table(sec, "item_analysis", T("题项分析", "Item analysis"), out,
-              note=T(f"n = {mr.n_used}（列表删除）；CR 为 Welch t 值。", f"n = {mr.n_used} (listwise); CR is the Welch t."))
+              note=_item_n_note(mr))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -276,6 +276,16 @@ def _analysed_data(ctx: StudyContext, mr) -> pd.DataFrame:
     return ctx.kept[cols].apply(pd.to_numeric, errors="coerce").astype(float).dropna().reset_index(drop=True)
 
 
+def _item_n_note(mr) -> Text:
+    """The rows behind the item analysis: listwise, or each dimension's complete answers."""
+    info = (mr.table_info or {}).get("item_analysis", {})
+    if info.get("missing_policy") == "within_dimension":
+        ns = "、".join(f"{d} {n}" for d, n in zip(mr.model, info.get("n", [])))
+        ns_en = ", ".join(f"{d} {n}" for d, n in zip(mr.model, info.get("n", [])))
+        return T(f"n 按维度内成列删除：{ns}；CR 为 Welch t 值。", f"n by dimension (its complete answers): {ns_en}; CR is the Welch t.")
+    return T(f"n = {mr.n_used}（列表删除）；CR 为 Welch t 值。", f"n = {mr.n_used} (listwise); CR is the Welch t.")
+
+
 def _not_computed(sec: Section, what: tuple, why: str, verb: str = "was") -> None:
     """The sentence saying the analysis ``what`` (zh, en) was not computed, and why."""
     sec.add_paragraph(T(f"{what[0]}未计算：{why}。", f"{what[1]} {verb} not computed: {why}."))
@@ -382,11 +392,14 @@ def _cfa(ctx: StudyContext, sec: Section, mr) -> None:
         ft = fit_table(fit)
         n_met = sum(THRESHOLDS[k].met(fit.get(k)) for k in HU_BENTLER)
         n_rules = "一二三四五六七八九"[len(HU_BENTLER) - 1]
+        fiml = "FIML" in str(fit.get("estimator", ""))
+        est_zh, est_en = (f"全信息最大似然 FIML 估计，n = {int(fit['n'])}", f"full-information ML, n = {int(fit['n'])}") if fiml \
+            else ("ML 估计", "ML")
         sec.add_paragraph(T(
-            f"验证性因子分析（ML 估计）：χ²({int(fit['df'])}) = {fmt(fit['chi2'], 2)}，CFI = {fmt(fit['cfi'])}，TLI = {fmt(fit['tli'])}，"
+            f"验证性因子分析（{est_zh}）：χ²({int(fit['df'])}) = {fmt(fit['chi2'], 2)}，CFI = {fmt(fit['cfi'])}，TLI = {fmt(fit['tli'])}，"
             f"RMSEA = {fmt(fit['rmsea'])}，SRMR = {fmt(fit['srmr'])}；Hu & Bentler（1999）{n_rules}项标准（{hu_bentler_rule('zh')}）"
             f"达到 {n_met} 项。",
-            f"Confirmatory factor analysis (ML): chi2({int(fit['df'])}) = {fmt(fit['chi2'], 2)}, CFI = {fmt(fit['cfi'])}, "
+            f"Confirmatory factor analysis ({est_en}): chi2({int(fit['df'])}) = {fmt(fit['chi2'], 2)}, CFI = {fmt(fit['cfi'])}, "
             f"TLI = {fmt(fit['tli'])}, RMSEA = {fmt(fit['rmsea'])}, SRMR = {fmt(fit['srmr'])}; {n_met} of the "
             f"{len(HU_BENTLER)} Hu & Bentler (1999) cut-offs met ({hu_bentler_rule('en')}).",
         ))

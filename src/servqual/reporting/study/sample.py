@@ -21,6 +21,7 @@ from servqual.reporting.study.context import StudyContext
 from servqual.reporting.study.registry import section
 from servqual.reporting.study.text import pct
 from servqual.survey.instrument import Instrument
+from servqual.thresholds import THRESHOLDS
 
 __all__ = ["analysis_block_text", "sample"]
 
@@ -66,7 +67,7 @@ def sample(ctx: StudyContext, sec: Section) -> None:
                       T("分析题组全部作答完整", "Complete on every analysis item"),
                       T("筛查剔除", "Excluded by screening"),
                       T("保留用于分析", "Kept for analysis"),
-                      T("保留且完整（信度、效度分析所用）", "Kept and complete (used by reliability and validity)")],
+                      T("保留且全部题项作答完整", "Kept and complete on every item")],
         "n": [n_read, complete, n_excl, len(kept), complete_kept],
     })
     over["share"] = over["n"] / n_read if n_read else np.nan
@@ -94,13 +95,12 @@ def sample(ctx: StudyContext, sec: Section) -> None:
     s = scr.settings
     sec.add_paragraph(T(
         f"判定标准：最长连续相同作答 ≥ {s['longstring_threshold']}（最长题组题项数的一半，Johnson 2005）；"
-        f"马氏距离 D² 的 p < {s['mahalanobis_alpha']}（Meade & Craig 2012）；未作答比例 > {pct(s['max_missing'], 0)}。"
-        f"信度与效度分析采用列表删除（listwise），使用保留且完整的 {complete_kept} 份问卷。",
+        f"马氏距离 D² 的 p < {s['mahalanobis_alpha']}（Meade & Craig 2012）；未作答比例 > {pct(s['max_missing'], 0)}。",
         f"Criteria: longest run of identical answers >= {s['longstring_threshold']} (half the items of the longest block, "
         f"Johnson 2005); Mahalanobis D² p < {s['mahalanobis_alpha']} (Meade & Craig 2012); more than "
-        f"{pct(s['max_missing'], 0)} of items unanswered. Reliability and validity use listwise deletion: the "
-        f"{complete_kept} kept respondents complete on every item.",
+        f"{pct(s['max_missing'], 0)} of items unanswered.",
     ))
+    sec.add_paragraph(_missing_policy_text(ctx, complete_kept, len(kept)))
     ctx.table(sec, "sample", T("样本概况", "Sample"), over, decimals={"share": 3})
     ctx.figure(sec, "likert", T("分析题组各题项的作答分布", "Answer distribution of the analysis items"),
                lambda plots: plots.likert_bars(kept, inst, lang=ctx.lang))
@@ -119,8 +119,13 @@ def sample(ctx: StudyContext, sec: Section) -> None:
     nmiss = x.isna().sum(axis=0)
     nmiss = nmiss[nmiss > 0].sort_values(ascending=False, kind="stable")
     if len(nmiss):
+        na = ctx.not_applicable
+        n_na = np.array([int(na[c].sum()) if na is not None and c in na.columns else 0 for c in nmiss.index])
         mt = pd.DataFrame({"item": nmiss.index, "text": [ctx.item_text(c) for c in nmiss.index],
                            "n_missing": nmiss.to_numpy().astype(int), "share_missing": nmiss.to_numpy() / n_read})
+        if n_na.any():  # "does not apply" counted apart from "no answer"
+            mt.insert(3, "n_no_answer", nmiss.to_numpy().astype(int) - n_na)
+            mt.insert(4, "n_not_applicable", n_na)
         ctx.table(sec, "missing", T("各题项缺失情况", "Missing answers by item"), mt)
     if ctx.segment:
         comp = kept[ctx.segment].value_counts(dropna=False).sort_index()
@@ -129,3 +134,29 @@ def sample(ctx: StudyContext, sec: Section) -> None:
         ctx.table(sec, "segment", T(f"样本构成：{ctx.segment}", f"Sample by {ctx.segment}"), ct)
     ctx.results.update({"n_read": n_read, "n_kept": len(kept), "n_excluded": n_excl, "n_complete_kept": complete_kept,
                         "share_missing": miss})
+
+
+def _missing_policy_text(ctx: StudyContext, complete_kept: int, n_kept: int) -> Text:
+    """How reliability and validity use the incomplete rows (from the measurement report's policies)."""
+    from servqual.reporting.study.measurement import measurement  # computed once, shared with its sections
+
+    mr = measurement(ctx)
+    pol = (mr.missing_policies if mr is not None else {}) or {}
+    info = mr.table_info if mr is not None else {}
+    if not pol or (pol.get("reliability") == "listwise" and pol.get("correlations") == "listwise"):
+        return T(f"信度与效度分析采用列表删除（listwise），使用保留且完整的 {complete_kept} 份问卷。",
+                 f"Reliability and validity use listwise deletion: the {complete_kept} kept respondents complete on every item.")
+    rel_n = info.get("item_analysis", {}).get("n", [])
+    rng = (f"{min(rel_n)}–{max(rel_n)}" if rel_n and min(rel_n) != max(rel_n) else str(rel_n[0]) if rel_n else "?")
+    lim = THRESHOLDS["listwise_loss"]
+    if pol.get("correlations") == "pairwise":
+        n_cfa = info.get("cfa_fit", {}).get("n")
+        zh_tail = (f"；相关矩阵、KMO、EFA 与 HTMT 采用成对删除，CFA 采用全信息最大似然（FIML，{n_cfa} 份），因为成列删除只剩 "
+                   f"{complete_kept} 份（损失超过 {lim.value:.0%}，{lim.citation}）。")
+        en_tail = (f"; correlations, KMO, EFA and HTMT pairwise deletion, and the CFA full-information ML (FIML, n = {n_cfa}), "
+                   f"because listwise deletion would leave {complete_kept} of {n_kept} (a loss over {lim.value:.0%}, {lim.citation}).")
+    else:
+        zh_tail = f"；相关矩阵、EFA 与 CFA 采用列表删除，使用保留且完整的 {complete_kept} 份问卷。"
+        en_tail = f"; correlations, EFA and CFA use the {complete_kept} kept respondents complete on every item (listwise)."
+    return T(f"信度与题项分析按维度内成列删除（每个维度用回答了该维度全部题目的问卷，n = {rng}）" + zh_tail,
+             f"Reliability and item analysis use each dimension's complete answers (n = {rng} by dimension)" + en_tail)
