@@ -157,7 +157,7 @@ def test_questionnaire_model_matches_oracle_model_json(name):
     slug, block = ORACLE_OF[name]
     ref = oracle_model(slug)
     inst, _ = load_quietly(name)
-    model = inst.model(block)
+    model = inst.model(block, outcomes=True)  # the dimensions, then the outcome constructs (mobi)
     constructs = ref["constructs"]
     if name == "corp_rep":
         # the reflective constructs first, in the oracle's order; then the formative drivers
@@ -222,7 +222,9 @@ def test_off_scale_check_catches_a_bad_cell():
 
 def test_mobi_complaints_is_an_outcome_not_a_dimension():
     inst, _ = load_quietly("mobi")
-    assert [(o.id, o.kind) for o in inst.outcomes] == [("CUSCO", "complaint")]
+    assert [(o.id, o.kind) for o in inst.outcomes if o.dimension is None] == [("CUSCO", "complaint")]
+    assert [(c.id, c.kind) for c in inst.outcome_constructs] == [("Satisfaction", "satisfaction"), ("Loyalty", "loyalty")]
+    assert inst.dimension_ids == ["Image", "Expectation", "Quality", "Value"]  # outcomes are no service dimensions
     assert "CUSCO" not in inst.item_ids
     assert (inst.scale.min, inst.scale.max) == (1, 10)
     assert inst.scale.label(1, "en") and inst.scale.label(10, "zh")

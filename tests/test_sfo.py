@@ -125,3 +125,32 @@ def test_fiml_standardized_solution_equals_lavaan_std_all(resp):
         f = sq.cfa(resp.data[ITEMS], resp.instrument.model(), missing="fiml")
     est = pd.DataFrame(REF["cfa_fiml"]["est"]).merge(f.estimates, on=["lhs", "op", "rhs"], suffixes=("_r", ""))
     np.testing.assert_allclose(est["std_all"], est["std_all_r"], atol=1e-4)
+
+
+def test_derived_importance_ipa_works_on_a_questionnaire_without_blocks(resp):
+    """The report's suggestion for a perception-only questionnaire works when followed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sq.ipa(resp.data, resp.instrument, importance="relative_weights")
+    cols = ITEMS + ["Q7ALL"]
+    assert res.n == int(resp.data[cols].notna().all(axis=1).sum())  # the rows with every rating and the outcome
+    assert res.outcome == "Q7ALL" and res.table["importance"].sum() == pytest.approx(res.r2, abs=1e-12)
+
+
+def test_measurement_report_states_the_rows_of_every_table(resp):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = sq.measurement_report(resp, resp.instrument)
+    info = rep.table_info
+    assert rep.missing_policies == {"reliability": "within_dimension", "correlations": "pairwise", "cfa": "fiml"}
+    assert info["reliability"]["n"] == [363] + [REF["alpha"][d]["n"] for d in ("facilities", "cleanliness", "ease")]
+    assert info["cfa_fit"] == {"n": 2823, "missing_policy": "fiml"}
+    assert rep.cfa_fit["chi2"].iloc[0] == pytest.approx(REF["cfa_fiml"]["fit"]["chisq"], rel=1e-8)
+    rel = rep.reliability.set_index("scale")
+    for d in ("facilities", "cleanliness", "ease"):
+        assert rel.loc[d, "alpha"] == pytest.approx(REF["alpha"][d]["raw_alpha"], abs=1e-10)
+    k = rep.kmo.set_index("item")["msa"]
+    assert k["overall"] == pytest.approx(REF["kmo"]["overall"], abs=1e-10)
+    assert "full-information ML" in rep.notes()[0] and "87.2%" in rep.notes()[0]
+    d = rep.to_json_dict()
+    assert d["table_info"]["kmo"]["missing_policy"] == "pairwise"

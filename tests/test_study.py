@@ -48,7 +48,7 @@ def kept_items(name: str, listwise: bool = True) -> tuple[pd.DataFrame, list]:
     resp = sq.read_dataset(name)
     inst = resp.instrument
     kept = sq.screen(resp, inst, exclude=["straightlining"]).kept
-    cols = [c for cs in inst.model(reflective_only=True).values() for c in cs]
+    cols = [c for cs in inst.model(reflective_only=True, outcomes=True).values() for c in cs]
     x = kept[cols].astype(float)
     return (x.dropna() if listwise else x), cols
 

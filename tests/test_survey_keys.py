@@ -228,3 +228,14 @@ def test_missing_report_on_the_real_bfi_matches_a_count_by_hand():
     for c in items:
         assert t.loc[c, "no_answer"] == raw[c].isna().sum()
     assert rep.complete_rows == int(raw[items].notna().all(axis=1).sum())
+
+
+def test_outcome_constructs_are_measured_with_the_dimensions_but_are_no_dimensions():
+    with pytest.warns(sq.InstrumentWarning):
+        inst = sq.load_instrument("mobi")
+    rep = sq.measurement_report(sq.read_dataset("mobi"), inst)
+    assert set(rep.reliability["scale"]) == {"all", "Image", "Expectation", "Quality", "Value", "Satisfaction", "Loyalty"}
+    assert "Satisfaction" in set(rep.construct_validity["dimension"])
+    assert "Satisfaction" not in inst.dimension_ids
+    scores = sq.dimension_scores(sq.read_dataset("mobi").data, inst)
+    assert {"Satisfaction", "Loyalty"}.isdisjoint(scores.columns)  # no weights, indices or priorities for outcomes

@@ -348,7 +348,7 @@ def _model_and_data(data, instrument: Instrument, block):
     Columns that are already float64 are not copied, and complete data are not copied at all (the
     selection shares the data's memory); only non-float columns are converted and only incomplete rows
     are filtered out."""
-    model = instrument.model(block, reflective_only=True)
+    model = instrument.model(block, reflective_only=True, outcomes=True)
     if not model:
         raise AnalysisError("the questionnaire has no reflective dimension: reliability and validity statistics do not apply")
     cols = [c for cs in model.values() for c in cs]
@@ -384,7 +384,7 @@ def _model_and_data(data, instrument: Instrument, block):
 
 def _model_and_frame(data, instrument: Instrument, block):
     """The model, every row of its item columns as float64 (missing answers NaN) and the complete-row mask."""
-    model = instrument.model(block, reflective_only=True)
+    model = instrument.model(block, reflective_only=True, outcomes=True)
     if not model:
         raise AnalysisError("the questionnaire has no reflective dimension: reliability and validity statistics do not apply")
     cols = [c for cs in model.values() for c in cs]
@@ -395,6 +395,21 @@ def _model_and_frame(data, instrument: Instrument, block):
                             "servqual.read_responses() against this questionnaire")
     x = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan) for c in cols})
     return model, x, x.notna().all(axis=1).to_numpy()
+
+
+def _pairwise_corr_stats(x_all: pd.DataFrame):
+    """Pairwise-deletion statistics whose matrix is R's ``cor(x, use = "pairwise")``: each correlation with
+    the means and SDs of the rows that answered both items (what psych analyses on incomplete data).
+    Every part that uses them (KMO, Bartlett, EFA, parallel analysis, Harman, omega, HTMT) depends on
+    the correlations only."""
+    from servqual.psychometrics.stats import SufficientStats, sufficient_stats
+
+    base = sufficient_stats(x_all, nan_policy="pairwise")
+    r = x_all.corr().to_numpy(copy=True)
+    if np.isnan(r).any():
+        raise AnalysisError("some item pairs have too few rows answered in common for a correlation")
+    np.fill_diagonal(r, 1.0)
+    return SufficientStats(base.items, base.n, base.mean, r, "pairwise", base.n_pairwise)
 
 
 def _replace_columns(x, converted):
@@ -479,7 +494,7 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
         st = sufficient_stats(x)
     else:
         x, st = None, None
-    st_cov = st if cov_policy == "listwise" else sufficient_stats(x_all, nan_policy="pairwise")
+    st_cov = st if cov_policy == "listwise" else _pairwise_corr_stats(x_all)
     table_info: dict = {}
     formative = [d.id for d in instrument.dimensions if d.measurement == "formative"]
     skipped: dict = {}

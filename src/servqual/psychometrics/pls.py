@@ -141,7 +141,7 @@ def pls_model(instrument, block: str | None = None) -> tuple[dict, list, dict]:
     if not paths:
         raise AnalysisError(f"questionnaire {inst.id!r} has no structure: list its paths, e.g. "
                             "structure: [{from: [quality], to: satisfaction}]")
-    meas = inst.model(block)
+    meas = inst.model(block, outcomes=True)
     outcome_cols = {o.id: o.column() for o in inst.outcomes}
     used = list(dict.fromkeys(c for p in paths for c in p))
     model = {c: meas[c] if c in meas else [outcome_cols[c]] for c in used}

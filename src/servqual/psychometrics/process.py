@@ -360,8 +360,8 @@ def _bias_corrected(t: np.ndarray, est: float, confidence: float):
 def _resolve(spec, inst, key, names):
     """A variable of the model: a column, a dimension or outcome id of the questionnaire, or a list of items."""
     if isinstance(spec, str):
-        if inst is not None and spec in {d.id for d in inst.dimensions}:
-            return names.get(key, spec), inst.model()[spec]
+        if inst is not None and spec in {d.id for d in list(inst.dimensions) + list(inst.outcome_constructs)}:
+            return names.get(key, spec), inst.model(outcomes=True)[spec]
         return spec, [spec]
     return names.get(key, {"x": "X", "y": "Y", "w": "W"}.get(key, key)), list(spec)
 

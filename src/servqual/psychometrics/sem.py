@@ -395,7 +395,7 @@ def sem_syntax(instrument, block: str | None = None, *, effects: bool = True) ->
     if not paths:
         raise AnalysisError(f"questionnaire {inst.id!r} has no structure: list its paths, e.g. "
                             "structure: [{from: [quality], to: satisfaction}]")
-    meas = inst.model(block)
+    meas = inst.model(block, outcomes=True)
     outcome_cols = {o.id: o.column() for o in inst.outcomes}
     appearance = list(dict.fromkeys(c for p in paths for c in p))
     targets = {b for _, b in paths}

@@ -294,23 +294,31 @@ def block_columns(df: pd.DataFrame, instrument: Instrument, role: str, what: str
     'sq01_exp'
     """
     b = instrument.block(role)
+    if b is None and not instrument.blocks and role in ("perception", "performance"):
+        # a questionnaire that asks each item once: its items are what the respondents perceive
+        cols = instrument.columns()
+        return _check_block_columns(df, cols, role, "(the items)")
     if b is None:
         have = ", ".join(f"{x.id} ({x.role})" for x in instrument.blocks) or "none"
         raise AnalysisError(
             f"{what or 'this analysis'} needs {'an' if role[0] in 'aeiou' else 'a'} {role} block, but questionnaire {instrument.id!r} has none "
             f"(blocks: {have}). Add a block with role: {role} to the questionnaire."
         )
-    cols = instrument.columns(b.id)
+    return _check_block_columns(df, instrument.columns(b.id), role, repr(b.id))
+
+
+def _check_block_columns(df: pd.DataFrame, cols: dict, role: str, name: str) -> dict:
+    """``cols`` when every column is in the data and numeric; a clear error otherwise."""
     absent = [f"{i} ({c})" for i, c in cols.items() if c not in df.columns]
     if len(absent) == len(cols):
         raise AnalysisError(
-            f"the {role} block {b.id!r} is missing from the data: none of its columns "
+            f"the {role} block {name} is missing from the data: none of its columns "
             f"({', '.join(list(cols.values())[:6])}{', ...' if len(cols) > 6 else ''}) is in the data. "
             "Check that the data file belongs to this questionnaire."
         )
     if absent:
         raise AnalysisError(
-            f"{len(absent)} item(s) of the {role} block {b.id!r} have no column in the data: {', '.join(absent)}. "
+            f"{len(absent)} item(s) of the {role} block {name} have no column in the data: {', '.join(absent)}. "
             f"Every item needs its {role} answer; add the columns or drop the items from the questionnaire."
         )
     bad = [c for c in cols.values() if not pd.api.types.is_numeric_dtype(df[c])]

@@ -293,7 +293,7 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
     pr.insert(0, "rank", np.arange(1, len(pr) + 1))
     pr = pr[["rank", "item", "dimension", "quadrant", "quadrant_zh", "quadrant_en", "importance", "performance",
              "priority_index"]].reset_index(drop=True)
-    src = f"{prole} block {pblock.id!r}"
+    src = f"{prole} block {pblock.id!r}" if pblock is not None else "the items (asked once)"
     return IPAResult(table=table, priorities=pr, crosshair={"importance": ic, "performance": pc, "rule": rule},
                      importance_method=importance, performance_source=src, outcome=out_label, r2=r2, n=n)
 

@@ -461,14 +461,21 @@ class Instrument:
         bid = self.block_id(block)
         return {it.id: it.column(bid) for it in self.items}
 
-    def model(self, block: str | None = None, reflective_only: bool = False) -> dict:
+    def model(self, block: str | None = None, reflective_only: bool = False, outcomes: bool = False) -> dict:
         """``{dimension_id: [data columns]}`` for ``block``: the measurement model the analyses take.
 
-        ``reflective_only=True`` leaves out formative dimensions (for reliability, CFA, AVE, HTMT).
+        ``reflective_only=True`` leaves out formative dimensions (for reliability, CFA, AVE, HTMT);
+        ``outcomes=True`` adds the multi-item outcome constructs (satisfaction, loyalty ...) after the
+        dimensions, for the analyses that check them with the dimensions (reliability, validity,
+        structural models) -- never for gaps, weights, indices or priorities.
         """
         bid = self.block_id(block)
-        return {d.id: [it.column(bid) for it in d.items] for d in self.dimensions
-                if not reflective_only or d.measurement == "reflective"}
+        out = {d.id: [it.column(bid) for it in d.items] for d in self.dimensions
+               if not reflective_only or d.measurement == "reflective"}
+        if outcomes:
+            out.update({c.id: [it.column() for it in c.items] for c in self.outcome_constructs
+                        if not reflective_only or c.measurement == "reflective"})
+        return out
 
     def structural_paths(self) -> list:
         """The paths ``(from, to)`` of the questionnaire's ``structure:`` (empty without one)."""
