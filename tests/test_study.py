@@ -233,27 +233,28 @@ def test_kiosk_priorities_and_results_json(kiosk_en):
 
 
 # ---------------------------------------------------------------------------------------------------
-# mobi: no blocks -> gaps and IPA left out, with the reason
+# mobi: no blocks -> gaps left out with the reason; IPA on derived importance
 # ---------------------------------------------------------------------------------------------------
 def test_mobi_gap_and_ipa_sections_say_why_they_are_skipped(mobi_en, mobi_zh):
     assert paragraph_after(mobi_en["docx"], "6 SERVQUAL gaps") == (
         "Left out because the questionnaire has no expectation and no perception block, so SERVQUAL gaps (P - E) "
         "cannot be computed.")
+    # no importance block, but a satisfaction outcome: IPA on derived importance, saying so
     assert paragraph_after(mobi_en["docx"], "7 Importance-performance analysis (IPA)").startswith(
-        "Left out because the questionnaire has no importance block")
+        "The questionnaire has no importance block: importance is derived as Johnson's relative weights")
     assert paragraph_after(mobi_zh["docx"], "6 SERVQUAL 服务质量差距") == (
         "本节未列出，原因：问卷没有期望和感知题组，无法计算 SERVQUAL 差距（P − E）。")
     html = mobi_en["html"].read_text(encoding="utf-8")
-    assert html.count('class="skipped"') >= 3 + 3  # 3 notes in the contents, 3 in the body (gaps, ipa, kano)
+    assert html.count('class="skipped"') >= 2 + 2  # 2 notes in the contents, 2 in the body (gaps, kano)
     wb = openpyxl.load_workbook(mobi_zh["xlsx"])
-    assert "gaps" not in wb.sheetnames and "ipa" not in wb.sheetnames
+    assert "gaps" not in wb.sheetnames and "ipa" in wb.sheetnames
     x, cols = kept_items("mobi")
     rel = sheet_frame(wb, "reliability")
     assert_allclose(rel.loc[rel["量表/维度代码"] == "all", "Cronbach's α"].iloc[0], cronbach_alpha(x, cols).alpha, atol=1e-12)
     # without a segment, the evaluation section says so; priorities come from the weakest dimensions
     text = docx_text(mobi_en["docx"])
     assert "No segment was given or declared" in text
-    assert re.search(r"1\. Strengthen [^:]+: satisfaction index \d+\.\d, below the overall", text)
+    assert re.search(r"\d\. Strengthen [^:]+: satisfaction index \d+\.\d, below the overall", text)
 
 
 # ---------------------------------------------------------------------------------------------------

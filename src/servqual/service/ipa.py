@@ -125,8 +125,11 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
         Default: the mean of the questionnaire's ``satisfaction`` outcome items.
     level : {"item", "dimension"}
         Attributes are the items (default) or the dimension scores (item means).
-    nan_policy : {"listwise"}
-        Rows complete on every column used.
+    nan_policy : {"listwise", "available"}
+        ``listwise`` (default): the rows complete on every column used. ``available`` (stated importance
+        only): each attribute on the respondents who answered both its importance and its performance
+        (the table's ``n`` per attribute; a dimension averages its attributes' means), as IPA tables are
+        usually computed when answers are missing or do not apply.
 
     Returns
     -------
@@ -184,7 +187,10 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
         raise ValueError(f"crosshair must be 'mean' or 'midpoint', got {crosshair!r}")
     if level not in ("item", "dimension"):
         raise ValueError(f"level must be 'item' or 'dimension', got {level!r}")
-    check_nan_policy(nan_policy, ("listwise",), "importance-performance analysis")
+    check_nan_policy(nan_policy, ("listwise", "available"), "importance-performance analysis")
+    if nan_policy == "available" and importance != "stated":
+        raise AnalysisError("nan_policy='available' applies to stated importance; derived importance needs the rows "
+                            "complete on every attribute and the outcome (nan_policy='listwise')")
 
     prole = "performance" if inst.block("performance") is not None else "perception"
     pcols = block_columns(df, inst, prole, "importance-performance analysis")
@@ -206,8 +212,22 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
         y_cols, out_label = _outcome_columns(df, inst, outcome)
         used += y_cols
     x = df[used].astype(float)
-    x = x[x.notna().all(axis=1)]
-    n = len(x)
+    n_each = None
+    if nan_policy == "available":
+        pm = x[[pcols[i] for i in items]].to_numpy()
+        im = x[[icols[i] for i in items]].to_numpy()
+        both = ~(np.isnan(pm) | np.isnan(im))
+        n_each = both.sum(axis=0)
+        short = [i for i, m in zip(items, n_each) if m < 3]
+        if short:
+            raise AnalysisError(f"attributes {', '.join(short[:10])} have fewer than 3 respondents who answered both "
+                                "importance and performance; at least 3 are needed")
+        item_imp = np.array([im[both[:, j], j].mean() for j in range(len(items))])
+        item_perf = np.array([pm[both[:, j], j].mean() for j in range(len(items))])
+        n = int(both.any(axis=1).sum())
+    else:
+        x = x[x.notna().all(axis=1)]
+        n = len(x)
     k = len(items) if level == "item" else len(inst.dimensions)
     if n < 3:
         raise AnalysisError(f"only {n} rows are complete on the IPA columns; at least 3 are needed")
@@ -220,10 +240,23 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
         out = np.column_stack([m[:, [items.index(it.id) for it in d.items]].mean(axis=1) for d in inst.dimensions])
         return out, ids, ids
 
-    perf, labels, dims = scores(pcols)
-    pmean = perf.mean(axis=0)
     r2 = np.nan
-    if importance == "stated":
+    if n_each is not None:  # available cases: per attribute, then averaged within each dimension
+        if level == "item":
+            labels, dims, pmean, imp, n_tab = items, [inst.item(i).dimension for i in items], item_perf, item_imp, n_each
+        else:
+            labels = dims = inst.dimension_ids
+            idx = [[items.index(it.id) for it in d.items] for d in inst.dimensions]
+            pmean = np.array([item_perf[j].mean() for j in idx])
+            imp = np.array([item_imp[j].mean() for j in idx])
+            n_tab = np.array([n_each[j].min() for j in idx])
+    else:
+        perf, labels, dims = scores(pcols)
+        pmean = perf.mean(axis=0)
+        n_tab = n
+    if n_each is not None:
+        pass  # importance and performance are the attributes' available-case means (above)
+    elif importance == "stated":
         imp_m, _, _ = scores(icols)
         imp = imp_m.mean(axis=0)
     else:
@@ -281,7 +314,7 @@ def ipa(data, instrument: Instrument, importance: str = "stated", crosshair: str
         si, sp = imp.std(ddof=1), pmean.std(ddof=1)
         pidx = (imp - ic) / (si if si > 0 else 1.0) - (pmean - pc) / (sp if sp > 0 else 1.0)
     table = pd.DataFrame({
-        "item": labels, "dimension": dims, "n": n, "importance": imp, "performance": pmean, "quadrant": quad,
+        "item": labels, "dimension": dims, "n": n_tab, "importance": imp, "performance": pmean, "quadrant": quad,
         "quadrant_zh": [IPA_QUADRANTS[q].zh for q in quad], "quadrant_en": [IPA_QUADRANTS[q].en for q in quad],
         "priority_index": pidx, "diagonal": np.where(pidx > 0, "above", "below"),
     })

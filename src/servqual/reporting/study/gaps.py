@@ -42,7 +42,7 @@ def gaps(ctx: StudyContext, sec: Section) -> None:
         sec.skip(T(f"问卷没有{'和'.join(zh[m] for m in missing)}题组，无法计算 SERVQUAL 差距（P − E）",
                    f"the questionnaire has no {' and no '.join(missing)} block, so SERVQUAL gaps (P - E) cannot be computed"))
         return
-    res = ctx.run(sec, T("SERVQUAL 差距分析", "SERVQUAL gap analysis"), lambda: gap_analysis(ctx.kept, inst))
+    res = ctx.run(sec, T("SERVQUAL 差距分析", "SERVQUAL gap analysis"), lambda: gap_analysis(ctx.kept, inst, nan_policy="pairwise"))
     if res is None:
         return
     ctx.gaps = res
@@ -62,13 +62,15 @@ def gaps(ctx: StudyContext, sec: Section) -> None:
     neg_dims = dims[dims["gap"] < 0]
     worst = dims.head(3)
     sec.add_paragraph(T(
-        f"服务质量差距 G = 感知 − 期望（Parasuraman, Zeithaml & Berry 1988），n = {res.n}（列表删除，{res.n_dropped} 份未用）。"
+        f"服务质量差距 G = 感知 − 期望（Parasuraman, Zeithaml & Berry 1988），每个题项用同时回答了期望与感知的问卷"
+        f"（成对删除），n = {res.n}（{res.n_dropped} 份没有任何成对回答，未用）；各题项的 n 见表。"
         f"总体差距 {fmt(ov['gap'], 2)}（95%CI {fmt(ov['ci_low'], 2)} 至 {fmt(ov['ci_high'], 2)}），"
         + ("感知未达到期望。" if ov["gap"] < 0 else "感知达到或超过期望。")
         + f"{len(dims)} 个维度中 {len(neg_dims)} 个为负差距；差距最大的维度："
         + "、".join(f"{ctx.dim_label(d, 'zh')}（{fmt(g, 2)}）" for d, g in zip(worst["dimension"], worst["gap"])) + "。",
-        f"Service-quality gap G = perception - expectation (Parasuraman, Zeithaml & Berry 1988), n = {res.n} (listwise; "
-        f"{res.n_dropped} rows not used). Overall gap {fmt(ov['gap'], 2)} (95% CI {fmt(ov['ci_low'], 2)} to "
+        f"Service-quality gap G = perception - expectation (Parasuraman, Zeithaml & Berry 1988), each item on the "
+        f"respondents who answered both its expectation and its perception (pairs), n = {res.n} ({res.n_dropped} rows "
+        f"without any pair not used; the table gives each item's n). Overall gap {fmt(ov['gap'], 2)} (95% CI {fmt(ov['ci_low'], 2)} to "
         f"{fmt(ov['ci_high'], 2)}): " + ("perceptions fall short of expectations. " if ov["gap"] < 0
                                           else "perceptions meet or exceed expectations. ")
         + f"{len(neg_dims)} of {len(dims)} dimensions have a negative gap; the largest shortfalls: "

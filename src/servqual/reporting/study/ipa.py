@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from servqual._text import T
+from servqual._text import T, Text
 from servqual.labels import IPA_QUADRANTS
 from servqual.reporting.report import Section
 from servqual.reporting.study.context import StudyContext
@@ -32,33 +32,51 @@ def ipa(ctx: StudyContext, sec: Section) -> None:
     from servqual.service.ipa import ipa as ipa_fn
 
     inst = ctx.instrument
-    if not inst.has_block("importance"):
-        sec.skip(T("问卷没有重要性题组，无法做基于陈述重要性的 IPA（可用 servqual.ipa(..., "
-                   "importance=\"relative_weights\") 从总体满意度推导重要性）",
-                   "the questionnaire has no importance block for stated importance (derived importance is available through "
-                   "servqual.ipa(..., importance=\"relative_weights\"))"))
+    stated = inst.has_block("importance")
+    sat = [o for o in inst.outcomes if o.kind == "satisfaction"]
+    if not stated and not sat:
+        sec.skip(T("问卷既没有重要性题组，也没有总体满意度题目，无法做 IPA（陈述重要性需要重要性题组，推导重要性需要总体满意度）",
+                   "the questionnaire has neither an importance block (stated importance) nor an overall-satisfaction "
+                   "outcome (derived importance), so IPA cannot be computed"))
         return
-    res = ctx.run(sec, T("重要性—表现分析", "importance-performance analysis"),
-                  lambda: ipa_fn(ctx.kept, inst, importance="stated", crosshair="mean"))
+    if stated:
+        res = ctx.run(sec, T("重要性—表现分析", "importance-performance analysis"),
+                      lambda: ipa_fn(ctx.kept, inst, importance="stated", crosshair="mean", nan_policy="available"))
+    else:
+        res = ctx.run(sec, T("重要性—表现分析（推导重要性）", "importance-performance analysis (derived importance)"),
+                      lambda: ipa_fn(ctx.kept, inst, importance="relative_weights", crosshair="mean"))
     if res is None:
         return
     ctx.ipa = res
     t = res.table
     out = pd.DataFrame({"item": t["item"], "text": [ctx.item_text(i) for i in t["item"]],
-                        "dimension": [ctx.dim_name(d) for d in t["dimension"]], "importance": t["importance"],
+                        "dimension": [ctx.dim_name(d) for d in t["dimension"]], "n": t["n"], "importance": t["importance"],
                         "performance": t["performance"], "quadrant_label": [IPA_QUADRANTS[q] for q in t["quadrant"]],
                         "priority_index": t["priority_index"]})
     c = res.crosshair
     conc = t[t["quadrant"] == "concentrate_here"]
+    perf_zh = "满意度（表现）" if inst.has_block("performance") else "感知" if inst.blocks else "各题项"
+    perf_en = "performance" if inst.has_block("performance") else "perception" if inst.blocks else "item"
+    ns = t["n"].astype(int)
+    n_zh = f"n = {ns.min()}–{ns.max()}" if ns.min() != ns.max() else f"n = {ns.min()}"
+    if stated:
+        how_zh = (f"重要性取重要性题组均值，表现取{perf_zh}题组均值；每个属性用同时回答了其重要性与表现的问卷（{n_zh}）；")
+        how_en = (f"Importance is the mean of the importance block, performance the mean of the {perf_en} block, each "
+                  f"attribute on the respondents who answered both ({n_zh}); ")
+    else:
+        out_lab = ctx.item_text(res.outcome) if isinstance(res.outcome, str) else Text(str(res.outcome), str(res.outcome))
+        how_zh = (f"问卷没有重要性题组，重要性由各属性对总体满意度（{out_lab.get('zh')}）的 Johnson 相对权重推导"
+                  f"（R² = {fmt(res.r2, 3)}；Johnson 2000），表现取{perf_zh}均值；n = {res.n}（属性与总体满意度全部作答的问卷）；")
+        how_en = (f"The questionnaire has no importance block: importance is derived as Johnson's relative weights of the "
+                  f"attributes for overall satisfaction ({out_lab.get('en')}; R² = {fmt(res.r2, 3)}; Johnson 2000), performance "
+                  f"is the {perf_en} mean; n = {res.n} (respondents who answered every attribute and the outcome); ")
     sec.add_paragraph(T(
-        f"重要性取重要性题组均值，表现取{('满意度（表现）' if inst.has_block('performance') else '感知')}题组均值，n = {res.n}；"
-        f"十字线取各属性均值（重要性 {fmt(c['importance'], 2)}，表现 {fmt(c['performance'], 2)}；Martilla & James 1977）。"
+        how_zh + f"十字线取各属性均值（重要性 {fmt(c['importance'], 3 if not stated else 2)}，表现 {fmt(c['performance'], 2)}；Martilla & James 1977）。"
         f"“{IPA_QUADRANTS['concentrate_here'].zh}”（重要性高、表现低）的题项 {len(conc)} 个"
         + (f"：{'、'.join(conc['item'])}。" if len(conc) else "。")
         + "另以过十字线的 45° 等优先线（Slack 1994；Abalo et al. 2007）补充排序，线上方的属性优先改进。",
-        f"Importance is the mean of the importance block, performance the mean of the "
-        f"{'performance' if inst.has_block('performance') else 'perception'} block, n = {res.n}; the crosshair is at the "
-        f"attribute means (importance {fmt(c['importance'], 2)}, performance {fmt(c['performance'], 2)}; Martilla & James 1977). "
+        how_en + f"the crosshair is at the attribute means (importance {fmt(c['importance'], 3 if not stated else 2)}, performance "
+        f"{fmt(c['performance'], 2)}; Martilla & James 1977). "
         f"{len(conc)} items fall in \"{IPA_QUADRANTS['concentrate_here'].en.lower()}\" (important, under-performing)"
         + (f": {', '.join(conc['item'])}." if len(conc) else ".")
         + " The 45-degree iso-priority line through the crosshair (Slack 1994; Abalo et al. 2007) orders the rest: "
