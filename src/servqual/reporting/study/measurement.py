@@ -21,7 +21,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from servqual._text import T, join_names
+from servqual._text import T, Text, join_names
 from servqual.reporting.report import Section
 from servqual.reporting.study.context import EXPECTED_ERRORS, StudyContext
 from servqual.reporting.study.registry import section
