@@ -239,3 +239,16 @@ def test_outcome_constructs_are_measured_with_the_dimensions_but_are_no_dimensio
     assert "Satisfaction" not in inst.dimension_ids
     scores = sq.dimension_scores(sq.read_dataset("mobi").data, inst)
     assert {"Satisfaction", "Loyalty"}.isdisjoint(scores.columns)  # no weights, indices or priorities for outcomes
+
+
+def test_cli_missing_writes_the_per_column_table(tmp_path, capsys):
+    from servqual.cli import main
+
+    out = tmp_path / "missing.csv"
+    assert main(["missing", "--dataset", "sfo", "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Not applicable is counted apart from no answer" in text
+    t = pd.read_csv(out, encoding="utf-8-sig").set_index("column")
+    raw = pd.read_csv(sq.dataset_path("sfo"), low_memory=False)
+    assert t.loc["Q7RENTAL", "not_applicable"] == (raw["Q7RENTAL"] == 6).sum()
+    assert t.loc["Q7RENTAL", "n"] + t.loc["Q7RENTAL", "no_answer"] + t.loc["Q7RENTAL", "not_applicable"] == len(raw)

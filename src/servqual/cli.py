@@ -122,6 +122,22 @@ def cmd_validate(args):
     return EXIT_BAD_INPUT
 
 
+def cmd_missing(args):
+    from servqual.survey.io import read_responses
+    from servqual.survey.missing import missing_report
+
+    inst, path = _survey_and_data(args)
+    plan = _output_plan(args, path, inst.source)
+    out = plan.file(args.output, what=_OUT_FILE) if args.output is not None else None
+    resp = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet))
+    rep = missing_report(resp, max_patterns=args.patterns)
+    _print(rep.summary(decimals=1, lang=args.lang))
+    if out is not None:
+        plan.write_csv(rep.items, out)
+        _print(f"wrote {out} ({len(rep.items)} columns)")
+    return EXIT_OK
+
+
 def cmd_screen(args):
     from servqual.survey.io import read_responses
     from servqual.survey.screening import screen
@@ -408,6 +424,14 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("-o", "--output", help="write the full problem table (.csv)")
     v.add_argument("--max-listed", type=int, default=10, help="problems listed on screen (default 10)")
     v.set_defaults(func=cmd_validate)
+
+    mi = sub.add_parser("missing", help="missing answers: per column no answer and not applicable apart, the most "
+                                         "frequent patterns, the share missing per respondent")
+    _add_data_args(mi)
+    mi.add_argument("-o", "--output", help="write the per-column table (.csv)")
+    mi.add_argument("--patterns", type=int, default=10, help="patterns listed (default 10)")
+    mi.add_argument("--lang", choices=["zh", "en"], default="en", help="language of the notes (default en)")
+    mi.set_defaults(func=cmd_missing)
 
     sc = sub.add_parser("screen", help="screen careless responses: one row of flags per respondent")
     _add_data_args(sc)
