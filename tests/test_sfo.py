@@ -154,3 +154,19 @@ def test_measurement_report_states_the_rows_of_every_table(resp):
     assert "full-information ML" in rep.notes()[0] and "87.2%" in rep.notes()[0]
     d = rep.to_json_dict()
     assert d["table_info"]["kmo"]["missing_policy"] == "pairwise"
+
+
+def test_a_pair_never_asked_together_leaves_out_only_what_needs_it(resp):
+    """Routing that never asks two items together (made here on the real data: Q7RENTAL blanked wherever
+    Q7PARK was answered): the correlation-based parts say which pair lacks data and what would help; the
+    dimensions whose items can be estimated and the CFA by FIML are still computed."""
+    d = resp.data.copy()
+    d.loc[d["Q7PARK"].notna(), "Q7RENTAL"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = sq.measurement_report(d, resp.instrument)
+    for part in ("KMO", "EFA", "HTMT"):
+        assert "Q7PARK-Q7RENTAL" in rep.skipped[part] and "field the pairs together" in rep.skipped[part]
+    assert "facilities" not in set(rep.reliability["scale"])  # nobody answered all 14 facilities now
+    assert set(rep.reliability["scale"]) == {"cleanliness", "ease"}
+    assert rep.cfa_fit["n"].iloc[0] == 2823 and np.isfinite(rep.cfa_fit["chi2"].iloc[0])

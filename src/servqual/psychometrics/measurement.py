@@ -370,9 +370,16 @@ def _model_and_data(data, instrument: Instrument, block):
         else:
             ok &= s.notna().to_numpy()
     n_used = int(ok.sum())
+    if n_used < len(cols) + 1 and n_used == n_rows:
+        raise AnalysisError(f"only {n_used} of {n_rows} rows are complete on the {len(cols)} items; at least "
+                            f"{len(cols) + 1} complete rows are needed: the covariance matrix of {len(cols)} items "
+                            "needs more respondents than items. Collect more responses, or analyse a block or "
+                            "questionnaire with fewer items")
     if n_used < len(cols) + 1:
         raise AnalysisError(f"only {n_used} of {n_rows} rows are complete on the {len(cols)} items; at least "
-                            f"{len(cols) + 1} complete rows are needed (screen or impute the missing answers first)")
+                            f"{len(cols) + 1} complete rows are needed for listwise deletion. Use missing='auto' (the "
+                            "default; `servqual analyze --missing auto`): reliability within each dimension, pairwise "
+                            "correlations and a CFA by full-information ML use every answer")
     if converted:
         x = x.assign(**converted) if all(isinstance(c, str) for c in converted) else _replace_columns(x, converted)
     if n_used < n_rows:
@@ -404,10 +411,18 @@ def _pairwise_corr_stats(x_all: pd.DataFrame):
     the correlations only."""
     from servqual.psychometrics.stats import SufficientStats, sufficient_stats
 
+    ok = x_all.notna().to_numpy(dtype=float)
+    npw = ok.T @ ok
+    cols = list(x_all.columns)
+    few = [(cols[i], cols[j]) for i in range(len(cols)) for j in range(i + 1, len(cols)) if npw[i, j] < 3]
+    if few:
+        shown = ", ".join(f"{a}-{b}" for a, b in few[:8]) + (f" and {len(few) - 8} more" if len(few) > 8 else "")
+        raise AnalysisError(f"{len(few)} item pair(s) have fewer than 3 respondents who answered both ({shown}), so "
+                            "their correlation cannot be estimated (routing that never asks both). The parts that need "
+                            "every correlation are left out; the reliability of each dimension and the CFA by FIML do "
+                            "not need them. To estimate them, field the pairs together for some respondents")
     base = sufficient_stats(x_all, nan_policy="pairwise")
     r = x_all.corr().to_numpy(copy=True)
-    if np.isnan(r).any():
-        raise AnalysisError("some item pairs have too few rows answered in common for a correlation")
     np.fill_diagonal(r, 1.0)
     return SufficientStats(base.items, base.n, base.mean, r, "pairwise", base.n_pairwise)
 
@@ -494,8 +509,19 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
         st = sufficient_stats(x)
     else:
         x, st = None, None
-    st_cov = st if cov_policy == "listwise" else _pairwise_corr_stats(x_all)
     table_info: dict = {}
+    try:
+        st_cov = st if cov_policy == "listwise" else _pairwise_corr_stats(x_all)
+    except AnalysisError as err:  # item pairs that no respondent answered together
+        st_cov, cov_error = None, str(err)
+    else:
+        cov_error = None
+
+    def need_cov():
+        if st_cov is None:
+            raise AnalysisError(cov_error)
+        return st_cov
+
     formative = [d.id for d in instrument.dimensions if d.measurement == "formative"]
     skipped: dict = {}
     if formative:
@@ -526,7 +552,7 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
     # ---- reliability --------------------------------------------------------------------------
     scales = [("all", cols_all)] + list(model.items())
     rel_rows, item_rows = [], []
-    omega_all = step("omega (all)", lambda: _omega_all(st_cov, model))
+    omega_all = step("omega (all)", lambda: _omega_all(need_cov(), model))
     for name, cols in scales:
         if len(cols) < 2:
             skipped[f"reliability of {name}"] = "fewer than 2 items"
@@ -569,13 +595,13 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
         table_info["item_analysis"] = {"n": [int(v) for v in dims_["n"]], "missing_policy": rel_policy}
 
     # ---- adequacy ------------------------------------------------------------------------------
-    kmo_t = step("KMO", lambda: kmo(st_cov))
-    bart = step("Bartlett", lambda: bartlett(st_cov))
-    pa_t = step("parallel analysis", lambda: _parallel(st_cov, seed))
+    kmo_t = step("KMO", lambda: kmo(need_cov()))
+    bart = step("Bartlett", lambda: bartlett(need_cov()))
+    pa_t = step("parallel analysis", lambda: _parallel(need_cov(), seed))
     k = n_factors or len(model)
-    efa_t = step("EFA", lambda: _efa(st_cov, k, efa_method, efa_rotation, results))
-    harman = step("Harman", lambda: _harman(st_cov))
-    n_cov = int(st_cov.n)
+    efa_t = step("EFA", lambda: _efa(need_cov(), k, efa_method, efa_rotation, results))
+    harman = step("Harman", lambda: _harman(need_cov()))
+    n_cov = int(st_cov.n) if st_cov is not None else 0
     for key in ("kmo", "bartlett", "parallel_analysis", "efa_loadings", "harman", "htmt"):
         table_info[key] = {"n": n_cov, "missing_policy": cov_policy}
 
@@ -602,7 +628,7 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
             for key in ("cfa_fit", "cfa_loadings", "construct_validity", "fornell_larcker"):
                 table_info[key] = {"n": n_cfa, "missing_policy": cfa_policy}
         boot_x = x if cov_policy == "listwise" else x_all
-        ht = step("HTMT", lambda: _htmt(boot_x if htmt_boot else st_cov, model, htmt_boot, seed))
+        ht = step("HTMT", lambda: _htmt(boot_x if htmt_boot else need_cov(), model, htmt_boot, seed))
         if htmt_boot and cov_policy != "listwise":  # the bootstrap resamples complete rows
             table_info["htmt"] = {"n": n_complete, "missing_policy": "listwise"}
 
