@@ -359,7 +359,19 @@ def cfa_fiml(data, model, *, max_iter: int = 2000) -> FIMLResult:
     xs, nu = v[:k], v[k:]
     sigma = mod.sigma(xs)
     ll0 = loglik(nu, sigma, pats)
-    mu1, s1, ll1 = saturated_em(pats)
+    obs = ~np.isnan(x)
+    pair_n = obs.T.astype(float) @ obs.astype(float)
+    never = [(items[i], items[j]) for i in range(p) for j in range(i + 1, p) if pair_n[i, j] == 0]
+    if never:
+        # the saturated model's covariance of a pair never observed together is not identified: no
+        # chi-square and no fit index that rests on it (lavaan warns of 0 % coverage)
+        shown = ", ".join(f"{a}-{b}" for a, b in never[:6]) + (" ..." if len(never) > 6 else "")
+        warnings.warn(f"FIML: {len(never)} item pair(s) are never answered together ({shown}); the estimates are "
+                      "computed, but the unrestricted model and with it the chi-square test, CFI, TLI, RMSEA and SRMR "
+                      "are not identified and are left out (NaN)", ServqualWarning, stacklevel=2)
+        mu1, s1, ll1 = nu.copy(), sigma.copy(), np.nan
+    else:
+        mu1, s1, ll1 = saturated_em(pats)
     # observed information: Hessian of -loglik by central differences of the analytic gradient
     h = np.zeros((len(v), len(v)))
     step = 1e-6
@@ -382,6 +394,10 @@ def cfa_fiml(data, model, *, max_iter: int = 2000) -> FIMLResult:
     tb, dfb = 2 * (ll1 - llb), int(pstar - 2 * p)
     fm = _fit(t, dof, tb, dfb, n, ll0, ll1, npar, mu1, s1, nu, sigma)
     fm.update({"npar": npar, "ntotal": n, "fmin": t / (2 * n)})
+    if never:  # only what rests on the model alone is defined
+        keep = {"df", "logl", "aic", "bic", "bic2", "npar", "ntotal", "baseline.df", "rmsea.ci.level",
+                "rmsea.close.h0", "rmsea.notclose.h0"}
+        fm = {k: (v if k in keep else np.nan) for k, v in fm.items()}
     estimates = _estimates(mod, xs, nu, se, k, items)
     return FIMLResult(estimates, pd.Series(fm, dtype=float), pats, pd.Series(mu1, index=items),
                       pd.DataFrame(s1, index=items, columns=items), n, converged,

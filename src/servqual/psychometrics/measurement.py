@@ -285,7 +285,11 @@ def interpret(rep: MeasurementReport, lang: str = "en") -> list:
         nf, nc, nd = int(pa['n_factors']), int(pa['n_components']), len(rep.model)
         out.append(T(f"平行分析建议 {nf} 个因子、{nc} 个成分（Horn 1965；量表有 {nd} 个维度）。",
                      f"Parallel analysis suggests {nf} factors and {nc} components (Horn 1965; the instrument has {nd} dimensions)."))
-    if len(rep.cfa_fit):
+    if len(rep.cfa_fit) and not np.isfinite(rep.cfa_fit.iloc[0]["chi2"]):
+        out.append(T("CFA：载荷等估计已计算；由于有题目对从未被同时回答，饱和模型无法识别，卡方检验与拟合指数无法计算（见警告）。",
+                     "CFA: the estimates are computed; the chi-square test and the fit indices are not, because the "
+                     "unrestricted model is not identified (item pairs never answered together; see the warnings)."))
+    elif len(rep.cfa_fit):
         f = rep.cfa_fit.iloc[0]
         ok = [t[key].met(f[key]) for key in HU_BENTLER]
         cut = (f"CFI/TLI {t['cfi'].op} {dot(t['cfi'].value)}, RMSEA {t['rmsea'].op} {dot(t['rmsea'].value)}, "

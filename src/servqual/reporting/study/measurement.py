@@ -387,7 +387,11 @@ def _factors(ctx: StudyContext, sec: Section, mr) -> None:
 
 
 def _cfa(ctx: StudyContext, sec: Section, mr) -> None:
-    if len(mr.cfa_fit):
+    if len(mr.cfa_fit) and not np.isfinite(mr.cfa_fit.iloc[0]["chi2"]):
+        sec.add_paragraph(T("验证性因子分析：载荷等估计已计算；有题目对从未被同时回答，饱和模型无法识别，卡方检验与拟合指数无法计算。",
+                            "Confirmatory factor analysis: the estimates are computed; the chi-square test and the fit "
+                            "indices are not, because some item pairs were never answered together."))
+    elif len(mr.cfa_fit):
         fit = mr.cfa_fit.iloc[0]
         ft = fit_table(fit)
         n_met = sum(THRESHOLDS[k].met(fit.get(k)) for k in HU_BENTLER)
