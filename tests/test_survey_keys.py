@@ -252,3 +252,15 @@ def test_cli_missing_writes_the_per_column_table(tmp_path, capsys):
     raw = pd.read_csv(sq.dataset_path("sfo"), low_memory=False)
     assert t.loc["Q7RENTAL", "not_applicable"] == (raw["Q7RENTAL"] == 6).sum()
     assert t.loc["Q7RENTAL", "n"] + t.loc["Q7RENTAL", "no_answer"] + t.loc["Q7RENTAL", "not_applicable"] == len(raw)
+
+
+def test_the_study_states_n_and_missing_policy_of_every_table():
+    from servqual.reporting.study.api import build_study
+
+    st = build_study(sq.read_dataset("kiosk"), lang="en", figures=False)
+    info = st.results["table_info"]
+    for key in ("reliability", "kmo", "cfa_fit", "weights", "gaps", "ipa"):
+        assert {"n", "missing_policy"} <= set(info[key]), key
+    assert info["gaps"]["missing_policy"] == "pairwise" and info["ipa"]["missing_policy"] == "available"
+    kept = st.measurement.n_rows
+    assert max(info["gaps"]["n"]) <= kept and info["weights"]["n"] <= kept

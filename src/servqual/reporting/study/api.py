@@ -87,6 +87,11 @@ def build_study(data, instrument=None, *, lang: str = "zh", exclude=("straightli
          "skipped_zh": None if s.skipped is None else s.skipped.get("zh")}
         for s in rep.sections
     ]
+    info = {}
+    if ctx.measurement is not None:
+        info.update(ctx.measurement.table_info)
+    info.update(ctx.table_info)
+    ctx.results["table_info"] = info
     ctx.results["segment"] = ctx.segment
     ctx.results["exclusion_rules"] = list(exclude)
     ctx.results["notes"] = list(ctx.notes)

@@ -110,6 +110,7 @@ class StudyContext:
     figures: bool = True
     results: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    table_info: dict = field(default_factory=dict)  # table -> {"n": rows used, "missing_policy": ...} (results.json)
     measurement: MeasurementReport | None = None
     measurement_error: Text | None = None
     weights: pd.Series | None = None

@@ -47,6 +47,7 @@ def gaps(ctx: StudyContext, sec: Section) -> None:
         return
     ctx.gaps = res
     t = res.table
+    ctx.table_info["gaps"] = {"n": [int(v) for v in t.loc[t["level"] == "item", "n"]], "missing_policy": res.nan_policy}
     out = pd.DataFrame({
         "level": [_LEVEL[v] for v in t["level"]],
         "dimension": [ctx.dim_name(d) if isinstance(d, str) and d else T("", "") for d in t["dimension"]],

@@ -49,6 +49,7 @@ def ipa(ctx: StudyContext, sec: Section) -> None:
         return
     ctx.ipa = res
     t = res.table
+    ctx.table_info["ipa"] = {"n": [int(v) for v in t["n"]], "missing_policy": "available" if stated else "listwise"}
     out = pd.DataFrame({"item": t["item"], "text": [ctx.item_text(i) for i in t["item"]],
                         "dimension": [ctx.dim_name(d) for d in t["dimension"]], "n": t["n"], "importance": t["importance"],
                         "performance": t["performance"], "quadrant_label": [IPA_QUADRANTS[q] for q in t["quadrant"]],

@@ -97,6 +97,7 @@ def weights(ctx: StudyContext, sec: Section) -> None:
     if sc is None:
         return
     x = sc[dims].dropna()
+    ctx.table_info["weights"] = {"n": int(len(x)), "missing_policy": "listwise"}
     ent = ctx.run(sec, T("熵权法", "entropy weights"), lambda: objective_weights(x, "entropy"))
     cri = ctx.run(sec, T("CRITIC 法", "CRITIC weights"), lambda: objective_weights(x, "critic"))
     if ent is None or cri is None:
