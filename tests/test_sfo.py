@@ -175,3 +175,19 @@ def test_a_pair_never_asked_together_leaves_out_only_what_needs_it(resp):
     assert rep.cfa_fit[["chi2", "cfi", "rmsea", "srmr"]].isna().all(axis=None)
     assert rep.cfa_loadings["std_loading"].notna().all()
     assert any("never answered together" in w for w in rep.warnings)
+
+
+def test_overall_item_drives_derived_importance_within_its_dimension(resp):
+    res = sq.overall_drivers(resp, resp.instrument)
+    t = res.table
+    items = resp.instrument.model()["cleanliness"]
+    assert t["item"].tolist() == [i for i in items] and set(t["overall"]) == {"Q9ALL"}
+    x = resp.data[items + ["Q9ALL"]].dropna()
+    assert t["n"].iloc[0] == len(x)
+    # the relative weights add up to the R² of the regression of the overall item on the dimension's items
+    a = np.column_stack([np.ones(len(x)), x[items].to_numpy()])
+    y = x["Q9ALL"].to_numpy()
+    beta, *_ = np.linalg.lstsq(a, y, rcond=None)
+    r2 = 1 - np.sum((y - a @ beta) ** 2) / np.sum((y - y.mean()) ** 2)
+    assert t["importance"].sum() == pytest.approx(r2, abs=1e-10) and t["r2"].iloc[0] == pytest.approx(r2, abs=1e-10)
+    assert (t["importance"] > 0).all()

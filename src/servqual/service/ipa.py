@@ -24,7 +24,7 @@ from servqual.psychometrics.regression import SINGULAR_TOL, relative_weights
 from servqual.service.inference import block_columns
 from servqual.survey.instrument import Instrument, as_instrument
 
-__all__ = ["IPAResult", "ipa", "QUADRANTS", "IMPORTANCE_METHODS"]
+__all__ = ["IPAResult", "ipa", "OverallDriversResult", "overall_drivers", "QUADRANTS", "IMPORTANCE_METHODS"]
 
 #: quadrant code -> (Chinese label, English label), Martilla & James (1977); from :data:`servqual.labels.IPA_QUADRANTS`
 QUADRANTS = {code: (t.zh, t.en) for code, t in IPA_QUADRANTS.items()}
@@ -354,3 +354,90 @@ def _outcome_columns(df: pd.DataFrame, inst: Instrument, outcome) -> tuple[list,
         raise AnalysisError(f"outcome column(s) {', '.join(bad)} are not numeric")
     label = cols[0] if len(cols) == 1 else "mean of " + ", ".join(cols)
     return cols, label
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class OverallDriversResult(ResultMixin):
+    """What :func:`overall_drivers` returns: ``table`` with one row per item of every dimension that has a
+    topic-overall item: ``dimension, overall, item, importance, share, r2, n``."""
+
+    table: pd.DataFrame
+    title = "Derived importance within dimensions (on each dimension's overall item)"
+
+    def tables(self) -> dict:
+        return {"drivers": self.table}
+
+    def notes(self, lang: str = "en") -> list:
+        check_lang(lang)
+        out = []
+        for d, g in self.table.groupby("dimension", sort=False):
+            top = g.sort_values("importance", ascending=False).iloc[0]
+            out.append(T(f"{d}：对总体题 {top['overall']} 影响最大的是 {top['item']}（相对权重 {top['importance']:.3f}，"
+                         f"R² = {top['r2']:.3f}，n = {int(top['n'])}）。",
+                         f"{d}: {top['item']} weighs most on the overall item {top['overall']} (relative weight "
+                         f"{top['importance']:.3f}, R² = {top['r2']:.3f}, n = {int(top['n'])}).").get(lang))
+        return out
+
+
+def overall_drivers(data, instrument: Instrument, block: str | None = None) -> OverallDriversResult:
+    """Derived importance of each item within its dimension: Johnson's relative weights of the dimension's
+    items for its topic-overall item (``overall:`` in the questionnaire).
+
+    Parameters
+    ----------
+    data : Responses or pandas.DataFrame
+        Scored answers.
+    instrument : Instrument or str
+    block : str, optional
+        The block whose item columns are the predictors (default: the analysis block).
+
+    Returns
+    -------
+    OverallDriversResult
+        One row per item: ``importance`` (the raw relative weight; the weights of a dimension add up to
+        its R²), ``share`` (importance / R²), ``r2`` and ``n`` (the rows that answered every item of the
+        dimension and its overall item).
+
+    Notes
+    -----
+    With :math:`R_{xx} = Q \\Lambda Q^\\top`, :math:`\\Lambda_{xx}^{1/2} = Q \\Lambda^{1/2} Q^\\top` and
+    :math:`\\beta^* = \\Lambda_{xx}^{-1/2} r_{xy}`, the relative weight of item :math:`j` is
+    :math:`\\varepsilon_j = \\sum_k (\\Lambda_{xx}^{1/2})_{jk}^2 \\beta^{*2}_k` (Johnson 2000,
+    *Multivariate Behavioral Research* 35); :math:`\\sum_j \\varepsilon_j = R^2`.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> res = overall_drivers(sq.read_dataset("sfo"), "sfo")
+    >>> res.table["overall"].unique().tolist(), int(res.table["n"].iloc[0])
+    (['Q9ALL'], 1016)
+    >>> bool(abs(res.table["importance"].sum() - res.table["r2"].iloc[0]) < 1e-12)
+    True
+    """
+    df = as_frame(data)
+    inst = as_instrument(instrument)
+    bid = inst.block_id(block)
+    rows = []
+    for d in inst.dimensions:
+        if d.overall is None:
+            continue
+        cols = [it.column(bid) for it in d.items]
+        y_col = d.overall.column()
+        absent = [c for c in cols + [y_col] if c not in df.columns]
+        if absent:
+            raise AnalysisError(f"dimension {d.id!r}: column(s) {', '.join(absent)} not in the data")
+        x = df[cols + [y_col]].apply(pd.to_numeric, errors="coerce").dropna()
+        n = len(x)
+        if n <= len(cols) + 1:
+            raise AnalysisError(f"dimension {d.id!r}: {n} respondents answered all its items and its overall item "
+                                f"{d.overall.id}; relative weights need more than {len(cols) + 1}")
+        r = np.corrcoef(x.to_numpy(dtype=float), rowvar=False)
+        r_xx, r_xy = r[:-1, :-1], r[:-1, -1]
+        eps = relative_weights(r_xx, r_xy)
+        r2 = float(eps.sum())
+        for it, e in zip(d.items, eps):
+            rows.append({"dimension": d.id, "overall": d.overall.id, "item": it.id, "importance": float(e),
+                         "share": float(e) / r2 if r2 > 0 else np.nan, "r2": r2, "n": n})
+    if not rows:
+        raise AnalysisError(f"questionnaire {inst.id!r} names no topic-overall item (overall: on a dimension)")
+    return OverallDriversResult(pd.DataFrame(rows))

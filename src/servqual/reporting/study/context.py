@@ -201,7 +201,7 @@ class StudyContext:
                     col = it.column(bid)
                     if col:
                         lut[col] = it.text
-            for it in list(inst.outcomes) + list(inst.attention_checks):
+            for it in inst.overall_items + list(inst.outcomes) + list(inst.attention_checks):
                 lut[it.id] = it.text
                 lut[it.column()] = it.text
             self._item_texts = lut

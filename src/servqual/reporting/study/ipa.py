@@ -93,3 +93,36 @@ def ipa(ctx: StudyContext, sec: Section) -> None:
         ctx.table(sec, "ipa_priorities", T("IPA 改进优先顺序", "IPA improvement priorities"), p2)
     ctx.figure(sec, "ipa_plot", T("重要性—表现象限图", "Importance-performance quadrants"),
                lambda plots: plots.ipa_plot(res, instrument=inst, diagonal=True, lang=ctx.lang))
+    _overall_drivers(ctx, sec)
+
+
+def _overall_drivers(ctx: StudyContext, sec: Section) -> None:
+    """Within each dimension that has a topic-overall item: which items weigh most on it."""
+    from servqual.service.ipa import overall_drivers
+
+    inst = ctx.instrument
+    if not inst.overall_items:
+        return
+    res = ctx.run(sec, T("维度内推导重要性", "derived importance within dimensions"), lambda: overall_drivers(ctx.kept, inst))
+    if res is None:
+        return
+    t = res.table
+    lines_zh, lines_en = [], []
+    for d, g in t.groupby("dimension", sort=False):
+        top = g.sort_values("importance", ascending=False).iloc[0]
+        lines_zh.append(f"{ctx.dim_label(d, 'zh')}：对总体题“{ctx.item_text(top['overall']).get('zh')}”影响最大的是"
+                        f"“{ctx.item_text(top['item']).get('zh')}”（相对权重 {fmt(top['importance'], 3)}，占 R² = "
+                        f"{fmt(top['r2'], 3)} 的 {fmt(100 * top['share'], 1)}%，n = {int(top['n'])}）")
+        lines_en.append(f"{ctx.dim_label(d, 'en')}: \"{ctx.item_text(top['item']).get('en')}\" weighs most on the overall "
+                        f"item \"{ctx.item_text(top['overall']).get('en')}\" (relative weight {fmt(top['importance'], 3)}, "
+                        f"{fmt(100 * top['share'], 1)}% of R² = {fmt(top['r2'], 3)}, n = {int(top['n'])})")
+    sec.add_paragraph(T(
+        "维度内的推导重要性：各题项对该维度总体题的 Johnson 相对权重（Johnson 2000；用回答了该维度全部题项与总体题的问卷）。"
+        + "；".join(lines_zh) + "。",
+        "Derived importance within dimensions: Johnson's relative weights of each dimension's items for its overall item "
+        "(Johnson 2000; the respondents who answered every item of the dimension and its overall item). "
+        + "; ".join(lines_en) + "."))
+    out = pd.DataFrame({"dimension": [ctx.dim_name(d) for d in t["dimension"]], "item": t["item"],
+                        "text": [ctx.item_text(i) for i in t["item"]], "importance": t["importance"], "share": t["share"],
+                        "r2": t["r2"], "n": t["n"]})
+    ctx.table(sec, "overall_drivers", T("维度内推导重要性（对维度总体题）", "Derived importance within dimensions (on the overall item)"), out)
