@@ -499,13 +499,14 @@ def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations, logdet_s, prec
     den = max(chi2 - df, chi2_b - df_b, 0.0)
     cfi = 1.0 - max(chi2 - df, 0.0) / den if den > 0 else 1.0
     rni = 1.0 - (chi2 - df) / (chi2_b - df_b) if chi2_b != df_b else np.nan
-    tli = ((chi2_b / df_b - chi2 / df) / (chi2_b / df_b - 1.0)) if df > 0 and df_b > 0 else np.nan
+    # a just-identified model (df = 0) takes lavaan's conventions: TLI = RFI = 1, RMSEA = 0 [0, 0], AGFI = 1
+    tli = ((chi2_b / df_b - chi2 / df) / (chi2_b / df_b - 1.0)) if df > 0 and df_b > 0 else (1.0 if df == 0 else np.nan)
     nfi = (chi2_b - chi2) / chi2_b
-    rfi = ((chi2_b / df_b - chi2 / df) / (chi2_b / df_b)) if df > 0 else np.nan
+    rfi = ((chi2_b / df_b - chi2 / df) / (chi2_b / df_b)) if df > 0 else (1.0 if df == 0 else np.nan)
     ifi = (chi2_b - chi2) / (chi2_b - df) if chi2_b != df else np.nan
     pnfi = df / df_b * nfi if df_b > 0 else np.nan
-    rmsea = np.sqrt(max((chi2 - df) / (df * n), 0.0)) if df > 0 else np.nan
-    lo, hi = rmsea_interval(chi2, df, n)
+    rmsea = np.sqrt(max((chi2 - df) / (df * n), 0.0)) if df > 0 else (0.0 if df == 0 else np.nan)
+    lo, hi = rmsea_interval(chi2, df, n) if df != 0 else (0.0, 0.0)
     rmsea_pval = float(1.0 - special.chndtr(chi2, df, n * df * 0.05**2)) if df > 0 else np.nan
     # residual-based indices (lower triangle including the diagonal; Bentler's SRMR)
     li, lj = np.tril_indices(p)
@@ -522,7 +523,7 @@ def _fit_measures(spec, s_n, sig, f, n, q, converged, iterations, logdet_s, prec
     a = prec @ s_n
     e = a - np.eye(p)
     gfi = 1.0 - np.sum(e * e.T) / np.sum(a * a.T)
-    agfi = 1.0 - pstar / df * (1.0 - gfi) if df > 0 else np.nan
+    agfi = 1.0 - pstar / df * (1.0 - gfi) if df > 0 else (1.0 if df == 0 else np.nan)
     pgfi = df / pstar * gfi
     mfi = np.exp(-0.5 * (chi2 - df) / n)
     ecvi = chi2 / n + 2.0 * q / n

@@ -416,6 +416,10 @@ def _fit(t, df, tb, dfb, n, ll0, ll1, npar, mu1, s1, nu, sigma) -> dict:
         fm.update({"rmsea": rmsea(t, df, n), "rmsea.ci.lower": lo, "rmsea.ci.upper": up, "rmsea.ci.level": 0.90,
                    "rmsea.pvalue": close, "rmsea.close.h0": 0.05, "rmsea.notclose.pvalue": notclose,
                    "rmsea.notclose.h0": 0.08})
+    elif df == 0:  # just identified: lavaan's conventions
+        fm.update({"rmsea": 0.0, "rmsea.ci.lower": 0.0, "rmsea.ci.upper": 0.0, "rmsea.ci.level": 0.90,
+                   "rmsea.pvalue": np.nan, "rmsea.close.h0": 0.05, "rmsea.notclose.pvalue": np.nan,
+                   "rmsea.notclose.h0": 0.08})
     p = len(mu1)
     # Bentler's SRMR: residuals scaled by the (EM) observed standard deviations; CRMR and Mplus' SRMR use
     # residual correlations

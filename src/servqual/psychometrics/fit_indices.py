@@ -40,7 +40,7 @@ def incremental(t: float, df: float, tb: float, dfb: float) -> dict:
     den = max(tb - dfb, t - df, 0.0)
     tli = (tb / dfb - t / df) / (tb / dfb - 1.0) if df > 0 else 1.0
     return {"cfi": 1.0 - max(t - df, 0.0) / den if den > 0 else 1.0, "tli": tli, "nnfi": tli,
-            "rfi": (tb / dfb - t / df) / (tb / dfb) if df > 0 else np.nan, "nfi": nfi, "pnfi": df / dfb * nfi,
+            "rfi": (tb / dfb - t / df) / (tb / dfb) if df > 0 else 1.0, "nfi": nfi, "pnfi": df / dfb * nfi,
             "ifi": (tb - t) / (tb - df), "rni": 1.0 - (t - df) / (tb - dfb)}
 
 
