@@ -142,6 +142,11 @@ THRESHOLDS: dict[str, Threshold] = {t.key: t for t in [
     _t("significance", "p-value", "<", 0.05, "Fisher 1925 (conventional level)", "统计显著", "statistically significant"),
     _t("kano_questionable", "share of questionable Kano answers", "<=", 0.10, "Berger et al. 1993",
        "题对措辞可被理解", "the question pair is understood"),
+    _t("ordinal_categories", "answer categories of an item", ">=", 5, "Rhemtulla, Brosseau-Liard & Savalei 2012",
+       "可按连续变量用 ML 估计", "ML treating the item as continuous is adequate"),
+    _t("skew_severe", "absolute skewness", "<=", 2.0, "Curran, West & Finch 1996", "偏度不严重", "no severe skewness"),
+    _t("kurtosis_severe", "absolute excess kurtosis", "<=", 7.0, "Curran, West & Finch 1996", "峰度不严重",
+       "no severe kurtosis"),
     _t("listwise_loss", "share of rows listwise deletion drops", "<=", 0.05, "Schafer 1999; Graham 2009",
        "成列删除的损失可忽略", "the rows lost to listwise deletion are inconsequential"),
 ]}

@@ -22,6 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scipy import stats
+
+from servqual._text import T, Text
 from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics.cfa_ml import CFAResult, cfa_ml, parse_model
@@ -29,8 +32,9 @@ from servqual.psychometrics.cfa_ordinal import ORDINAL_ESTIMATORS, cfa_ordinal
 from servqual.psychometrics.cfa_robust import ROBUST_ESTIMATORS, cfa_robust
 from servqual.psychometrics.fiml import cfa_fiml
 from servqual.psychometrics.invariance import LEVELS, multigroup_cfa
+from servqual.thresholds import THRESHOLDS
 
-__all__ = ["cfa", "CFAResult", "parse_model", "ESTIMATORS", "ordinal_items"]
+__all__ = ["cfa", "CFAResult", "parse_model", "ESTIMATORS", "ordinal_items", "choose_estimator"]
 
 #: Every estimator name :func:`cfa` accepts.
 ESTIMATORS = ("ML", *ROBUST_ESTIMATORS, *ORDINAL_ESTIMATORS)
@@ -59,6 +63,52 @@ def ordinal_items(data, items) -> list:
     return out
 
 
+def choose_estimator(data, items) -> tuple:
+    """The estimator ``estimator="auto"`` chooses for ``items``, and why: ``(name, Text)``.
+
+    Items with fewer than 5 answer categories are ordinal: WLSMV on polychoric correlations
+    (Rhemtulla, Brosseau-Liard & Savalei 2012). With 5 or more, ML treats them as continuous; MLR
+    (robust standard errors and the Yuan-Bentler scaled test) when an item is severely non-normal,
+    |skewness| > 2 or |excess kurtosis| > 7 (Curran, West & Finch 1996).
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> est, why = choose_estimator(sq.read_dataset("holzinger").data, ["x1", "x2", "x3"])
+    >>> est, why.en
+    ('ML', 'ML: every item has 5 or more answer categories (Rhemtulla, Brosseau-Liard & Savalei 2012) and none is severely non-normal (|skewness| <= 2, |excess kurtosis| <= 7; Curran, West & Finch 1996).')
+    """
+    df = as_frame(data)
+    t_cat, t_sk, t_ku = THRESHOLDS["ordinal_categories"], THRESHOLDS["skew_severe"], THRESHOLDS["kurtosis_severe"]
+    few, skewed = [], []
+    for c in items:
+        v = pd.to_numeric(df[c], errors="coerce").dropna().to_numpy(float)
+        if v.size == 0:
+            raise AnalysisError(f"item {c} has no answer")
+        integer = bool(np.all(v == np.round(v)))
+        if integer and np.unique(v).size < t_cat.value:
+            few.append(f"{c} ({np.unique(v).size})")
+        if v.size > 2 and np.std(v) > 0:
+            sk, ku = float(stats.skew(v)), float(stats.kurtosis(v))
+            if abs(sk) > t_sk.value or abs(ku) > t_ku.value:
+                skewed.append(f"{c} (skewness {sk:.2f}, kurtosis {ku:.2f})")
+    cat = f"{t_cat.citation}"
+    if few:
+        return "WLSMV", T(f"WLSMV：题项答案类别少于 {int(t_cat.value)} 个，按有序变量处理（{', '.join(few)}；{cat}）。",
+                          f"WLSMV: items with fewer than {int(t_cat.value)} answer categories are treated as ordinal "
+                          f"({', '.join(few)}; {cat}).")
+    if skewed:
+        return "MLR", T(f"MLR：每个题项至少 {int(t_cat.value)} 个答案类别，但有题项严重偏离正态（{', '.join(skewed)}；"
+                        f"|偏度| > {t_sk.value:g} 或 |超额峰度| > {t_ku.value:g}，{t_sk.citation}），采用稳健标准误与 Yuan-Bentler 校正检验。",
+                        f"MLR: every item has {int(t_cat.value)} or more answer categories, but some are severely "
+                        f"non-normal ({', '.join(skewed)}; |skewness| > {t_sk.value:g} or |excess kurtosis| > "
+                        f"{t_ku.value:g}, {t_sk.citation}): robust standard errors and the Yuan-Bentler scaled test.")
+    return "ML", T(f"ML：每个题项至少 {int(t_cat.value)} 个答案类别（{cat}），且无严重偏离正态（|偏度| <= {t_sk.value:g}，"
+                   f"|超额峰度| <= {t_ku.value:g}；{t_sk.citation}）。",
+                   f"ML: every item has {int(t_cat.value)} or more answer categories ({cat}) and none is severely "
+                   f"non-normal (|skewness| <= {t_sk.value:g}, |excess kurtosis| <= {t_ku.value:g}; {t_sk.citation}).")
+
+
 def _level(group_equal) -> str:
     eq = tuple(sorted(set(group_equal)))
     for name, fam in LEVELS.items():
@@ -80,8 +130,11 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
         ``{factor: [items]}`` or lavaan ``=~`` syntax; the first item of each factor is its marker.
     items : list, optional
         ML only: columns to use when ``model`` is None (one factor).
-    estimator : {"ML", "MLR", "MLM", "MLMV", "WLSMV", "DWLS", "ULSMV"}
-        As lavaan defines each; with ``ordered`` the default becomes ``"WLSMV"``, as in lavaan.
+    estimator : {"ML", "MLR", "MLM", "MLMV", "WLSMV", "DWLS", "ULSMV", "auto"}
+        As lavaan defines each; with ``ordered`` the default becomes ``"WLSMV"``, as in lavaan. ``"auto"``
+        chooses with :func:`choose_estimator` (WLSMV below 5 answer categories, MLR for severely
+        non-normal items, ML otherwise) and records why in the result's ``estimator_choice`` (a
+        bilingual text).
     nan_policy : {"listwise", "pairwise"}
         ML only: missing-data handling of the sample covariances (``missing="fiml"`` uses every row).
     max_iter, tol : int, float
@@ -126,6 +179,18 @@ def cfa(data, model=None, items=None, estimator: str = "ML", nan_policy: str = "
     ('metric', 54)
     """
     est = str(estimator).upper()
+    if est == "AUTO":
+        spec_ = parse_model(model) if model is not None else {"F1": list(items or [])}
+        chosen, why = choose_estimator(data, [i for f in spec_ for i in spec_[f]])
+        if chosen != "ML" and (str(missing).lower() in ("fiml", "ml") or group is not None):
+            chosen = "ML"
+            why = T(why.zh + "但 FIML 与多组分析目前只支持 ML，故采用 ML。",
+                    why.en + " FIML and multi-group models support ML only, so ML is used.")
+        res = cfa(data, model, items, chosen, nan_policy, max_iter, tol, missing=missing,
+                  ordered="auto" if chosen == "WLSMV" else ordered, group=group, group_equal=group_equal,
+                  group_partial=group_partial)
+        object.__setattr__(res, "estimator_choice", why)  # why this estimator (zh / en)
+        return res
     if est not in ESTIMATORS:
         raise AnalysisError(f"estimator must be one of {', '.join(ESTIMATORS)}, got {estimator!r}")
     miss = str(missing).lower()
