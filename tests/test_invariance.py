@@ -109,3 +109,19 @@ def test_latent_means_under_scalar_invariance_equal_lavaan():
     with pytest.raises(AnalysisError, match="not available yet"):
         invariance(df, ref["syntax"], "school", estimator="MLR")
     assert res.fit is res.table and res.tests is res.comparisons
+
+
+def test_cli_invariance_by_a_segment(tmp_path, capsys):
+    import json
+
+    from servqual.cli import main
+
+    out = tmp_path / "inv.json"
+    assert main(["invariance", "--dataset", "holzinger", "--by", "school", "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "the highest level that holds is metric" in text and "scalar does not hold" in text
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["level"] for r in doc["fit"]] == ["configural", "metric", "scalar", "strict"]
+    ref = sq.invariance(sq.read_dataset("holzinger").data, sq.load_instrument("holzinger").model(), "school")
+    assert doc["fit"][2]["chisq"] == pytest.approx(float(ref.fit["chisq"].iloc[2]), abs=1e-9)
+    assert main(["invariance", "--dataset", "holzinger", "--by", "nope"]) == 2

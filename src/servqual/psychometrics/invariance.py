@@ -438,13 +438,31 @@ class InvarianceResult(ResultMixin):
         return {"Levels": self.table, "Comparisons": self.comparisons, "Latent means (scalar)": self.latent_means}
 
     def notes(self, lang: str = "en") -> list:
+        """The highest level reached in order: a level holds when its CFI drops by at most .010 from the
+        level before (Chen 2007) and every level before it holds; the levels after the first that fails
+        are not interpreted (they rest on it)."""
         cut = 0.010
-        held = [r["to"] for _, r in self.comparisons.iterrows() if r["delta_cfi"] >= -cut]
+        held, failed = [], None
+        for _, r in self.comparisons.iterrows():
+            if r["delta_cfi"] >= -cut:
+                held.append(r["to"])
+            else:
+                failed = r
+                break
+        first = self.comparisons["from"].iloc[0] if len(self.comparisons) else (self.table["level"].iloc[0] if len(self.table) else "")
+        top = held[-1] if held else first
         if lang == "zh":
-            return [f"按 {self.group} 分组的测量不变性（ML，与 lavaan 一致）；CFI 下降不超过 .010（Chen 2007）的层级：" +
-                    ("、".join(held) if held else "无") + "。"]
-        return [f"Measurement invariance across {self.group} (ML, as lavaan); levels whose CFI drops by at most "
-                f".010 (Chen 2007): " + (", ".join(held) if held else "none") + "."]
+            out = f"按 {self.group} 分组的测量不变性（ML，与 lavaan 一致；每一层级与前一层级相比 CFI 下降不超过 .010 即成立，Chen 2007）：最高成立的层级为 {top}。"
+            if failed is not None:
+                out += (f"{failed['to']} 不成立（ΔCFI = {failed['delta_cfi']:.3f}），其后的层级以它为前提，不再解释；"
+                        "可检查哪些题项的参数在组间不同（部分不变性）。")
+            return [out]
+        out = (f"Measurement invariance across {self.group} (ML, as lavaan; a level holds when CFI drops by at most .010 "
+               f"from the level before, Chen 2007): the highest level that holds is {top}.")
+        if failed is not None:
+            out += (f" {failed['to']} does not hold (ΔCFI = {failed['delta_cfi']:.3f}); the levels after it rest on it and "
+                    "are not interpreted. Look for the items whose parameters differ between the groups (partial invariance).")
+        return [out]
 
 
 def measurement_invariance(data, model, group: str, *, levels=tuple(LEVELS), groups=None) -> InvarianceResult:
