@@ -24,7 +24,7 @@ import pandas as pd
 
 from scipy import stats
 
-from servqual._text import T, Text
+from servqual._text import T
 from servqual._validation import as_frame
 from servqual.exceptions import AnalysisError
 from servqual.psychometrics.cfa_ml import CFAResult, cfa_ml, parse_model
