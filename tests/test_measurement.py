@@ -185,3 +185,26 @@ def test_report_notes_in_both_languages(reports):
     en, zh = rep.notes(), rep.notes("zh")
     assert en == rep.to_json_dict()["interpretation"] and len(zh) == len(en) and zh != en
     assert "Kaiser 1974" in zh[2] and rep.summary(lang="zh") != rep.summary()
+
+
+def test_robust_estimator_adds_the_scaled_and_robust_columns(tmp_path):
+    """results.json cfa_fit keeps its columns and adds the robust ones; the numbers are those of
+    servqual.cfa(estimator="MLR"), which equal lavaan (tests/test_cfa_robust.py)."""
+    hs = sq.read_dataset("holzinger")
+    rep = sq.measurement_report(hs, "holzinger", estimator="MLR")
+    ref = sq.cfa(hs.data, sq.load_instrument("holzinger").model(), estimator="MLR")
+    fm, f = ref.fit_measures(), rep.cfa_fit.iloc[0]
+    assert f["estimator"] == "MLR" and f["chi2"] == pytest.approx(fm["chisq"], abs=1e-9)
+    for col, key in {"chi2_scaled": "chisq.scaled", "scaling_factor": "chisq.scaling.factor", "cfi_robust": "cfi.robust",
+                     "tli_robust": "tli.robust", "rmsea_robust": "rmsea.robust", "rmsea_scaled": "rmsea.scaled",
+                     "rmsea_robust_ci_low": "rmsea.ci.lower.robust"}.items():
+        assert f[col] == pytest.approx(fm[key], abs=1e-12), col
+    e = ref.estimates[ref.estimates["op"] == "=~"].set_index(["lhs", "rhs"])
+    got = rep.cfa_loadings.set_index(["dimension", "item"])
+    assert_allclose(got["se"].to_numpy(), e.loc[got.index, "se"].to_numpy(), atol=1e-12)
+    assert any("MLR scaled test" in n for n in rep.notes())
+    out = tmp_path / "mlr"
+    assert main(["analyze", "--dataset", "holzinger", "--estimator", "MLR", "--out", str(out)]) == 0
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert doc["cfa_fit"][0]["cfi_robust"] == pytest.approx(fm["cfi.robust"], abs=1e-12)
+    assert set(RESULTS_KEYS) <= set(doc)

@@ -168,7 +168,8 @@ def cmd_analyze(args):
     plan = _output_plan(args, path, inst.source)
     out = plan.folder(args.out, what=_OUT_FOLDER, files=["results.json"])
     resp = read_responses(path, inst, encoding=args.encoding, sheet=_sheet(args.sheet))
-    rep = measurement_report(resp, inst, block=args.block, seed=args.seed, htmt_boot=args.htmt_boot, missing=args.missing)
+    rep = measurement_report(resp, inst, block=args.block, seed=args.seed, htmt_boot=args.htmt_boot, missing=args.missing,
+                             estimator=args.estimator)
     _print(rep.summary(decimals=3))
     tables = {out / _table_file_name(name): df for name, df in rep.tables().items()}
     for p in tables:  # the table names are known now: every file is checked before the first is written
@@ -469,6 +470,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how incomplete rows are used: auto (default: reliability within each dimension; correlations "
                         "and CFA listwise while that loses at most 5%% of the rows, else pairwise and FIML), listwise, "
                         "pairwise")
+    a.add_argument("--estimator", default="ML", choices=["ML", "MLR", "MLM", "MLMV", "auto"],
+                   help="CFA estimator (default ML; MLR/MLM/MLMV add robust SEs and scaled/robust fit columns; auto "
+                        "chooses by the items' categories and normality)")
     a.set_defaults(func=cmd_analyze)
 
     ah = sub.add_parser("ahp", help="AHP weights and consistency ratio of a pairwise-comparison matrix (.csv/.xlsx)")

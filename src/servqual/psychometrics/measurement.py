@@ -298,6 +298,12 @@ def interpret(rep: MeasurementReport, lang: str = "en") -> list:
                 f"{_fmt(f['rmsea'])} [{_fmt(f['rmsea_ci_low'])}, {_fmt(f['rmsea_ci_high'])}], SRMR = {_fmt(f['srmr'])}")
         out.append(T(f"{head}；满足 {author_year(t['cfi'].citation)} 的 {len(ok)} 项标准中的 {sum(ok)} 项（{cut}）。",
                      f"{head}; {sum(ok)} of {len(ok)} {author_year(t['cfi'].citation)} cut-offs met ({cut})."))
+        if "chi2_scaled" in rep.cfa_fit.columns:
+            name = str(f.get("estimator", "robust"))
+            rob = (f"chi2({_fmt(f['df_scaled'], 0)}) = {_fmt(f['chi2_scaled'], 2)} (scaling factor {_fmt(f['scaling_factor'])}), "
+                   f"robust CFI = {_fmt(f['cfi_robust'])}, TLI = {_fmt(f['tli_robust'])}, RMSEA = {_fmt(f['rmsea_robust'])} "
+                   f"[{_fmt(f['rmsea_robust_ci_low'])}, {_fmt(f['rmsea_robust_ci_high'])}]")
+            out.append(T(f"{name} 校正检验：{rob}（上面的 ML 卡方未校正）。", f"{name} scaled test: {rob} (the ML chi-square above is unscaled)."))
     if len(rep.construct_validity):
         cv = rep.construct_validity
         cr, ave = t["cr"], t["ave"]
@@ -440,7 +446,7 @@ def _replace_columns(x, converted):
 
 def measurement_report(data, instrument, *, block: str | None = None, n_factors: int | None = None, seed: int = DEFAULT_SEED,
                        htmt_boot: int = 0, efa_method: str = "minres", efa_rotation: str = "oblimin",
-                       missing: str = "auto") -> MeasurementReport:
+                       missing: str = "auto", estimator: str = "ML") -> MeasurementReport:
     """Reliability and validity of the instrument's dimensions, in one call.
 
     Parameters
@@ -463,6 +469,13 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
         ``"auto"`` (default): reliability and item analysis within each dimension; correlations, EFA and
         CFA listwise while listwise deletion loses at most 5 % of the rows (threshold
         ``listwise_loss``, Schafer 1999; Graham 2009), otherwise pairwise correlations and FIML.
+    estimator : {"ML", "MLR", "MLM", "MLMV", "auto"}
+        Estimator of the CFA (lavaan's names). The robust ones keep the ML estimates (and so CR, AVE and
+        Fornell-Larcker) and add robust standard errors and the scaled and robust fit columns to
+        ``cfa_fit`` (``chi2_scaled``, ``df_scaled``, ``pval_scaled``, ``scaling_factor``, ``shift``,
+        ``cfi_scaled``, ``tli_scaled``, ``rmsea_scaled`` with its interval, ``cfi_robust``, ``tli_robust``,
+        ``rmsea_robust`` with its interval). ``"auto"`` chooses as :func:`servqual.psychometrics.cfa.choose_estimator`
+        among these (an ordinal choice falls back to ML, said in the warnings). With FIML the CFA is ML.
 
     Returns
     -------
@@ -498,6 +511,10 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
     check_nan_policy(missing, ("auto", "listwise", "pairwise"), "measurement_report missing")
+    est = str(estimator).upper()
+    if est not in ("ML", "MLR", "MLM", "MLMV", "AUTO"):
+        raise AnalysisError(f"measurement_report estimator must be ML, MLR, MLM, MLMV or auto, got {estimator!r}; "
+                            "ordinal estimators are available through servqual.cfa(..., estimator='WLSMV')")
     model, x_all, complete = _model_and_frame(data, instrument, block)
     n_rows, n_complete = len(x_all), int(complete.sum())
     loss = 1.0 - n_complete / n_rows if n_rows else 0.0
@@ -611,10 +628,28 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
 
     # ---- CFA and construct validity ---------------------------------------------------------------
     cfa_fit = cfa_load = cv = fl = ht = None
+    est_note = None
+    if est == "AUTO":
+        from servqual.psychometrics.cfa import choose_estimator
+
+        est, why = choose_estimator(x_all, cols_all)
+        est_note = why.en
+        if est not in ("ML", "MLR"):
+            est_note += " The measurement report's CFA supports ML and robust ML, so ML is used."
+            est = "ML"
+    if est != "ML" and cfa_policy == "fiml":
+        est_note = (est_note + " " if est_note else "") + (f"{est} with FIML is not available: the CFA is ML by FIML.")
+        est = "ML"
+    if est_note:
+        caught.append(f"CFA estimator: {est_note}")
+    robust = None
     if any(len(c) < 2 for c in model.values()):
         skipped["CFA"] = "a dimension has fewer than 2 items"
     else:
-        if cfa_policy == "listwise":
+        if cfa_policy == "listwise" and est != "ML":
+            robust = step("CFA", lambda: _cfa_robust(x, model, est))
+            cres = robust.ml if robust is not None else None
+        elif cfa_policy == "listwise":
             cres = step("CFA", lambda: _cfa(st, model))
         else:
             cres = step("CFA", lambda: _cfa_fiml(x_all, model))
@@ -622,6 +657,9 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
             results["cfa"] = cres
             if cfa_policy == "listwise":
                 cfa_fit, cfa_load = _cfa_tables(cres)
+                if robust is not None:
+                    results["cfa_robust"] = robust
+                    cfa_fit, cfa_load = _robust_tables(robust, cfa_fit, cfa_load)
                 cv = step("construct validity", lambda: _construct(cres))
                 fl = step("Fornell-Larcker", lambda: _fornell(cres))
             else:
@@ -630,7 +668,7 @@ def measurement_report(data, instrument, *, block: str | None = None, n_factors:
                 fl = step("Fornell-Larcker", lambda: _fornell(cfa_load.rename(columns={"dimension": "factor"}), lat_cor))
             n_cfa = int(cfa_fit["n"].iloc[0]) if len(cfa_fit) and "n" in cfa_fit else n_complete
             for key in ("cfa_fit", "cfa_loadings", "construct_validity", "fornell_larcker"):
-                table_info[key] = {"n": n_cfa, "missing_policy": cfa_policy}
+                table_info[key] = {"n": n_cfa, "missing_policy": cfa_policy, "estimator": est}
         boot_x = x if cov_policy == "listwise" else x_all
         ht = step("HTMT", lambda: _htmt(boot_x if htmt_boot else need_cov(), model, htmt_boot, seed))
         if htmt_boot and cov_policy != "listwise":  # the bootstrap resamples complete rows
@@ -717,6 +755,38 @@ def _cfa_tables(res):
     fit = fit.to_frame().T if isinstance(fit, pd.Series) else fit.copy()
     load = res.loadings.rename(columns={"factor": "dimension"}).copy()
     return fit.reset_index(drop=True), load
+
+
+def _cfa_robust(x, model, estimator):
+    from servqual.psychometrics.cfa import cfa
+
+    return cfa(x, model, estimator=estimator)
+
+
+def _robust_tables(res, fit, load):
+    """The ML tables with the robust estimator's name, scaled and robust fit columns and robust SEs."""
+    fm = res.fit_measures()
+    g = fm.get
+    fit = fit.copy()
+    fit["estimator"] = res.estimator
+    extra = {"chi2_scaled": g("chisq.scaled"), "df_scaled": g("df.scaled"), "pval_scaled": g("pvalue.scaled"),
+             "scaling_factor": g("chisq.scaling.factor"), "shift": g("chisq.shift.parameters", np.nan),
+             "cfi_scaled": g("cfi.scaled"), "tli_scaled": g("tli.scaled"), "rmsea_scaled": g("rmsea.scaled"),
+             "rmsea_scaled_ci_low": g("rmsea.ci.lower.scaled"), "rmsea_scaled_ci_high": g("rmsea.ci.upper.scaled"),
+             "cfi_robust": g("cfi.robust"), "tli_robust": g("tli.robust"), "rmsea_robust": g("rmsea.robust"),
+             "rmsea_robust_ci_low": g("rmsea.ci.lower.robust"), "rmsea_robust_ci_high": g("rmsea.ci.upper.robust")}
+    for k, v in extra.items():
+        fit[k] = np.nan if v is None else float(v)
+    e = res.estimates
+    lo = e[e["op"] == "=~"].set_index(["lhs", "rhs"])
+    load = load.copy()
+    key = list(zip(load["dimension"], load["item"]))
+    se = lo.loc[key, "se"].to_numpy(dtype=float)
+    load["se"] = se
+    with np.errstate(divide="ignore", invalid="ignore"):
+        load["z"] = np.where(se > 0, load["estimate"] / se, np.nan)
+    load["pval"] = lo.loc[key, "pvalue"].to_numpy(dtype=float)
+    return fit, load
 
 
 def _cfa_fiml(x_all, model):
