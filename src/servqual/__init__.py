@@ -47,6 +47,7 @@ _EXPORTS = {
         "psychometrics.polychoric": "polychoric PolychoricResult",
         "psychometrics.fiml": "cfa_fiml FIMLResult",
         "psychometrics.invariance": "invariance measurement_invariance multigroup_cfa InvarianceResult MultiGroupFit",
+        "psychometrics.modindices": "modindices residual_correlations ModIndicesResult",
         "psychometrics.process": "process composite_scores ProcessResult",
         "psychometrics.sem": "sem SEMResult",
         "psychometrics.pls": "pls PLSResult",
