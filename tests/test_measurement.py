@@ -208,3 +208,16 @@ def test_robust_estimator_adds_the_scaled_and_robust_columns(tmp_path):
     doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert doc["cfa_fit"][0]["cfi_robust"] == pytest.approx(fm["cfi.robust"], abs=1e-12)
     assert set(RESULTS_KEYS) <= set(doc)
+
+
+def test_construct_validity_on_an_improper_solution_carries_the_caveat():
+    """A one-factor model of holzinger x3, x4, x5, x7 has a negative residual variance (x4), as in lavaan."""
+    inst = sq.Instrument.from_dict({"id": "hz", "scale": {"min": 0, "max": 10, "type": "continuous"},
+                                    "dimensions": [{"id": "a", "items": ["x3", "x4", "x5", "x7"]}]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = sq.measurement_report(sq.load_dataset("holzinger"), inst)
+    assert any(w.startswith("CFA: Heywood case") and "x4" in w for w in rep.warnings)
+    assert len(rep.construct_validity)
+    assert any(n.startswith("Caveat: the CFA solution is improper") for n in rep.notes())
+    assert any(n.startswith("注意：CFA 解不恰当") for n in rep.notes("zh"))

@@ -318,6 +318,11 @@ def interpret(rep: MeasurementReport, lang: str = "en") -> list:
             + "; AVE " + (f"below {ave.value:.2f}: " + ", ".join(bad_ave) if bad_ave
                           else f">= {ave.value:.2f} for every dimension")
             + f" ({cr.citation})."))
+        improper = [w for w in rep.warnings if w.startswith("CFA:") and ("Heywood" in w or "improper" in w)]
+        if improper:
+            out.append(T("注意：CFA 解不恰当（Heywood 情形，见警告），基于它的组合信度、AVE 与 Fornell-Larcker 结果不可作为效度证据。",
+                         "Caveat: the CFA solution is improper (a Heywood case, see the warnings), so the composite "
+                         "reliability, AVE and Fornell-Larcker results computed from it are no evidence of validity."))
     if len(rep.fornell_larcker) and "passes" in rep.fornell_larcker.columns:
         fails = rep.fornell_larcker.index[~rep.fornell_larcker["passes"].astype(bool)].tolist()
         out.append(T("Fornell-Larcker 准则：" + ("sqrt(AVE) 大于所有潜变量相关。" if not fails
