@@ -100,7 +100,7 @@ def test_two_by_two_rules():
 def test_bad_input_is_a_clear_error():
     with pytest.raises(AnalysisError, match="integer"):
         polychoric(pd.DataFrame({"a": [1.5, 2, 3], "b": [1, 2, 3]}))
-    with pytest.raises(AnalysisError, match="two observed categories"):
+    with pytest.raises(AnalysisError, match="single observed answer category"):
         polychoric(pd.DataFrame({"a": [1, 1, 1], "b": [1, 2, 3]}))
     with pytest.raises(AnalysisError, match="not in the data"):
         polychoric(pd.DataFrame({"a": [1, 2]}), ["a", "zz"])
@@ -160,3 +160,14 @@ def test_ordinal_cfa_rejects_what_it_cannot_fit():
         cfa_ordinal(x, "F =~ comp_1 + comp_2 + comp_3\nG =~ comp_3 + like_1 + like_2")
     with pytest.raises(AnalysisError, match="not in the data"):
         cfa_ordinal(x, "F =~ comp_1 + comp_2 + nope")
+
+
+def test_bad_ordinal_input_names_the_item_and_what_to_do():
+    r = sq.read_dataset("kiosk")
+    model = {"a": ["sq01_per", "sq02_per", "sq03_per"], "b": ["sq04_per", "sq05_per", "sq06_per"]}
+    one = r.data.copy()
+    one["sq01_per"] = 7.0  # made here: every respondent gives the same answer
+    with pytest.raises(sq.AnalysisError, match=r"single observed answer category: sq01_per \(only 7\).*Leave it out"):
+        sq.cfa(one, model, estimator="WLSMV")
+    with pytest.raises(sq.AnalysisError, match="12 complete rows for 29 parameters"):
+        sq.cfa(r.data.head(12), model, estimator="WLSMV")

@@ -261,6 +261,11 @@ def cfa_ordinal(data, model, *, estimator: str = "WLSMV", max_iter: int = 500) -
     mod = _build(spec, df.columns)
     sample = polychoric(df, mod.items)
     n, p = sample.n, len(mod.items)
+    n_par = mod.n_lam + len(mod.psi_index) + len(sample.thresholds)
+    if n <= n_par:
+        raise AnalysisError(f"{estimator}: {n} complete rows for {n_par} parameters (thresholds, loadings, factor "
+                            "(co)variances); the asymptotic covariance of the polychoric correlations needs "
+                            "more respondents than parameters. Collect more responses or fit a smaller model")
     r = sample.correlations.to_numpy()
     ri, ci = _pairs(p)
     rho = r[ri, ci]

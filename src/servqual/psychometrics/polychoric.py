@@ -256,6 +256,10 @@ def polychoric(data, items=None, nan_policy: str = "listwise", *, nacov: bool = 
     bad = [c for c, col in zip(items, x.T) if not np.all(col == np.round(col))]
     if bad:
         raise AnalysisError(f"polychoric correlations need integer-coded answers; not integer: {', '.join(bad)}")
+    single = [f"{c} (only {col[0]:g})" for c, col in zip(items, x.T) if np.unique(col).size < 2]
+    if single:
+        raise AnalysisError(f"polychoric correlations: item(s) with a single observed answer category: {', '.join(single)}; "
+                            "an item that every respondent answers alike carries no correlation. Leave it out of the model")
     first = [item_thresholds(col) for col in x.T]
     p = len(items)
     r = np.eye(p)
