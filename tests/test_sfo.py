@@ -144,7 +144,7 @@ def test_measurement_report_states_the_rows_of_every_table(resp):
     info = rep.table_info
     assert rep.missing_policies == {"reliability": "within_dimension", "correlations": "pairwise", "cfa": "fiml"}
     assert info["reliability"]["n"] == [363] + [REF["alpha"][d]["n"] for d in ("facilities", "cleanliness", "ease")]
-    assert info["cfa_fit"] == {"n": 2823, "missing_policy": "fiml"}
+    assert info["cfa_fit"] == {"n": 2823, "missing_policy": "fiml", "estimator": "ML"}
     assert rep.cfa_fit["chi2"].iloc[0] == pytest.approx(REF["cfa_fiml"]["fit"]["chisq"], rel=1e-8)
     rel = rep.reliability.set_index("scale")
     for d in ("facilities", "cleanliness", "ease"):

@@ -138,8 +138,9 @@ def test_kiosk_whole_alpha_in_xlsx_matches_cronbach_alpha(lang, kiosk_zh, kiosk_
     paths = kiosk_zh if lang == "zh" else kiosk_en
     wb = openpyxl.load_workbook(paths["xlsx"])
     for sheet in ("README", "sample", "screening", "item_analysis", "reliability", "kmo_bartlett", "weights", "gaps",
-                  "gaps_weighted", "ipa", "ipa_priorities", "csi", "groups", "topsis", "priorities"):
+                  "gaps_weighted", "ipa", "ipa_priorities", "csi", "groups", "priorities"):
         assert sheet in wb.sheetnames, sheet
+    assert "topsis" not in wb.sheetnames  # two groups (sex) are compared, not ranked
     rel = sheet_frame(wb, "reliability")
     alpha_col = "Cronbach's α" if lang == "zh" else "Cronbach's alpha"
     scale_col = "量表/维度代码" if lang == "zh" else "Scale id"

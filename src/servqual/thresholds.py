@@ -147,6 +147,10 @@ THRESHOLDS: dict[str, Threshold] = {t.key: t for t in [
     _t("skew_severe", "absolute skewness", "<=", 2.0, "Curran, West & Finch 1996", "偏度不严重", "no severe skewness"),
     _t("kurtosis_severe", "absolute excess kurtosis", "<=", 7.0, "Curran, West & Finch 1996", "峰度不严重",
        "no severe kurtosis"),
+    _t("min_n_group", "respondents in a group", ">=", 30, "VanVoorhis & Morgan 2007",
+       "组别样本量足以比较与排序", "enough respondents to compare or rank the group"),
+    _t("min_groups_ranking", "groups that reach the minimum n", ">=", 3, "servqual convention: two groups are compared, not ranked",
+       "可以对各组排序", "the groups can be ranked"),
     _t("listwise_loss", "share of rows listwise deletion drops", "<=", 0.05, "Schafer 1999; Graham 2009",
        "成列删除的损失可忽略", "the rows lost to listwise deletion are inconsequential"),
 ]}

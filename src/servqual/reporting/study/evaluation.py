@@ -6,10 +6,10 @@ Examples
 >>> import servqual as sq
 >>> from servqual.reporting.study import StudyContext
 >>> ctx = StudyContext.from_data(sq.read_dataset("kiosk"), lang="en", figures=False)
->>> [t.key for t in ctx.build_section("evaluation").tables]
-['csi', 'groups', 'topsis']
+>>> [t.key for t in ctx.build_section("evaluation").tables]  # two groups (sex): compared, not ranked
+['csi', 'groups']
 >>> sorted(ctx.results)
-['satisfaction_index', 'topsis']
+['satisfaction_index']
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from servqual.reporting.study.context import StudyContext
 from servqual.reporting.study.kpis import kpis
 from servqual.reporting.study.registry import section
 from servqual.reporting.study.text import SIGNIFICANCE, eta_sq_rule, fmt
+from servqual.thresholds import THRESHOLDS
 
 __all__ = ["evaluation", "satisfaction", "segments"]
 
@@ -70,11 +71,27 @@ def satisfaction(ctx: StudyContext, sec: Section) -> None:
     ))
     if seg:
         segov = t[(t["segment"].astype(str) != "all") & (t["dimension"] == "overall")].sort_values("index")
-        if len(segov) >= 2:
-            a, b = segov.iloc[-1], segov.iloc[0]
+        mn, mg = THRESHOLDS["min_n_group"], THRESHOLDS["min_groups_ranking"]
+        eligible = segov[segov["n"] >= mn.value]
+        small = segov[segov["n"] < mn.value]
+        note_zh = (f"（{'、'.join(map(str, small['segment']))} 组不足 {int(mn.value)} 人，不参与比较，{mn.citation}）" if len(small) else "")
+        note_en = (f" (groups {', '.join(map(str, small['segment']))} have fewer than {int(mn.value)} respondents and are "
+                   f"not compared, {mn.citation})" if len(small) else "")
+        if len(eligible) >= mg.value:
+            a, b = eligible.iloc[-1], eligible.iloc[0]
             sec.add_paragraph(T(
-                f"按 {seg} 分组：{a['segment']} 组最高（{fmt(a['index'], 1)}），{b['segment']} 组最低（{fmt(b['index'], 1)}）。",
-                f"By {seg}: group {a['segment']} is highest ({fmt(a['index'], 1)}) and group {b['segment']} lowest ({fmt(b['index'], 1)}).",
+                f"按 {seg} 分组（描述性，各组 n ≥ {int(mn.value)}）：{a['segment']} 组最高（{fmt(a['index'], 1)}，n = {int(a['n'])}），"
+                f"{b['segment']} 组最低（{fmt(b['index'], 1)}，n = {int(b['n'])}）{note_zh}；组间差异是否显著见下方分组比较。",
+                f"By {seg} (descriptive, every group n >= {int(mn.value)}): group {a['segment']} is highest ({fmt(a['index'], 1)}, "
+                f"n = {int(a['n'])}) and group {b['segment']} lowest ({fmt(b['index'], 1)}, n = {int(b['n'])}){note_en}; whether "
+                "the groups differ is tested in the comparison below.",
+            ))
+        elif len(segov) >= 2:
+            sec.add_paragraph(T(
+                f"按 {seg} 分组：{len(eligible)} 个组达到 {int(mn.value)} 人（{mn.citation}）{note_zh}；排序至少需要 "
+                f"{int(mg.value)} 个这样的组，因此各组只作比较（见下方分组比较），不排序。",
+                f"By {seg}: {len(eligible)} group(s) reach {int(mn.value)} respondents ({mn.citation}){note_en}; a ranking needs "
+                f"at least {int(mg.value)} such groups, so the groups are compared (below), not ranked.",
             ))
     ctx.table(sec, "csi", T("顾客满意度指数（0–100）", "Customer satisfaction index (0-100)"), out,
               decimals={"index_0_100": 1, "ci_low": 1, "ci_high": 1, "weight": 4})
@@ -122,8 +139,14 @@ def _topsis(ctx: StudyContext, sec: Section, sc: pd.DataFrame) -> None:
     g = kept[seg]
     ok = sc[dims].notna().all(axis=1) & g.notna()
     sizes = g[ok].value_counts()
-    groups = [lab for lab in sizes.index if sizes[lab] >= 2]
-    if len(groups) < 2:
+    mn, mg = THRESHOLDS["min_n_group"], THRESHOLDS["min_groups_ranking"]
+    groups = [lab for lab in sizes.index if sizes[lab] >= mn.value]
+    if len(groups) < mg.value:
+        sec.add_paragraph(T(
+            f"不做 TOPSIS 排序：完整回答各维度的问卷达到 {int(mn.value)} 份的 {seg} 组有 {len(groups)} 个，"
+            f"排序至少需要 {int(mg.value)} 个（{mn.citation}）。",
+            f"No TOPSIS ranking: {len(groups)} {seg} group(s) have {int(mn.value)} or more respondents complete on every "
+            f"dimension, and a ranking needs at least {int(mg.value)} ({mn.citation})."))
         return
     means = sc.loc[ok & g.isin(groups), dims].groupby(g[ok & g.isin(groups)]).mean()
     w = ctx.weights
@@ -138,10 +161,11 @@ def _topsis(ctx: StudyContext, sec: Section, sc: pd.DataFrame) -> None:
         out["group"] = out["group"].astype(str)
         best, worst = out.iloc[0], out.iloc[-1]
         sec.add_paragraph(T(
-            f"以各组的维度得分均值为决策矩阵、以{(ctx.weights_source or T('等权', '')).zh}为权重做 TOPSIS"
+            f"以各组（n ≥ {int(mn.value)}）的维度得分均值为决策矩阵、以{(ctx.weights_source or T('等权', '')).zh}为权重做 TOPSIS"
             f"（Hwang & Yoon 1981，向量归一化）：{best['group']} 组最接近理想解（贴近度 {fmt(best['closeness'])}），"
             f"{worst['group']} 组最远（{fmt(worst['closeness'])}）。",
-            f"TOPSIS (Hwang & Yoon 1981, vector normalisation) of the groups' mean dimension scores weighted by "
+            f"TOPSIS (Hwang & Yoon 1981, vector normalisation; descriptive) of the mean dimension scores of the groups with "
+            f"n >= {int(mn.value)}, weighted by "
             f"{(ctx.weights_source or T('', 'equal weights')).en}: group {best['group']} is closest to the "
             f"ideal (closeness {fmt(best['closeness'])}), group {worst['group']} farthest ({fmt(worst['closeness'])}).",
         ))
