@@ -11,6 +11,8 @@ import json
 import re
 
 import numpy as np
+import warnings
+
 import pandas as pd
 import pytest
 import yaml
@@ -255,7 +257,7 @@ def test_mobi_gap_and_ipa_sections_say_why_they_are_skipped(mobi_en, mobi_zh):
     # without a segment, the evaluation section says so; priorities come from the weakest dimensions
     text = docx_text(mobi_en["docx"])
     assert "No segment was given or declared" in text
-    assert re.search(r"\d\. Strengthen [^:]+: satisfaction index \d+\.\d, below the overall", text)
+    assert re.search(r"\d\. Strengthen [^:]+: satisfaction index \d+\.\d \(95% CI [^)]*\), its whole interval below the overall", text)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -373,3 +375,26 @@ def test_run_study_checks_its_inputs_before_analysing(tmp_path):
         study_report(sq.read_dataset("mobi"), segment="region", figures=False)
     with pytest.raises(AnalysisError, match="questionnaire"):
         study_report(sq.load_dataset("mobi"))
+
+
+@pytest.mark.parametrize("name", ["mobi", "kiosk", "bfi"])
+def test_every_dimension_priority_rests_on_its_interval(name):
+    """A dimension is a priority only when its whole 95% interval lies below the overall index (recomputed
+    from the study's own results), and no priority names an outcome construct."""
+    from servqual.reporting.study.api import build_study
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        st = build_study(sq.read_dataset(name), lang="en", figures=False)
+    csi = pd.DataFrame(st.results["satisfaction_index"])
+    allrows = csi[csi["segment"] == "all"].set_index("dimension")
+    overall = allrows.loc["overall", "index_0_100"]
+    inst = sq.load_instrument(name)
+    for p in st.results["priorities"]:
+        if p["source"] == "dimension":
+            assert allrows.loc[p["ref"], "ci_high"] < overall, p
+        assert p["ref"] not in {c.id for c in inst.outcome_constructs}
+    # and every dimension whose interval lies below is named (up to 3)
+    below = allrows[(allrows.index != "overall") & (allrows["ci_high"] < overall)]
+    named = [p["ref"] for p in st.results["priorities"] if p["source"] == "dimension"]
+    assert len(named) == min(3, len(below))

@@ -10,7 +10,7 @@ Examples
 'none of IPA, gaps, satisfaction index or KPIs is available to rank improvements'
 >>> _ = ctx.build_section("evaluation")
 >>> ctx.build_section("priorities").paragraphs[0].en
-'Priorities come, in this order, from: dimensions whose satisfaction index is below the overall index (up to 3).'
+'Priorities come, in this order, from: dimensions whose satisfaction index lies below the overall index with its whole 95% interval (up to 3).'
 """
 
 from __future__ import annotations
@@ -31,15 +31,21 @@ _CONCENTRATE = IPA_QUADRANTS["concentrate_here"]
 
 def _from_ipa(ctx: StudyContext, seen: set) -> list:
     conc = ctx.ipa.priorities[ctx.ipa.priorities["quadrant"] == "concentrate_here"]
+    n_by = dict(zip(ctx.ipa.table["item"], ctx.ipa.table["n"]))
+
+    def n_of(item) -> int:
+        return int(n_by.get(item, ctx.ipa.n))
+
     entries = []
     for _, r in conc.iterrows():
         seen.add(r["item"])
         entries.append((
             T(f"改进{ctx.item_label(r['item'], 'zh')}（{ctx.dim_label(r['dimension'], 'zh')}）",
               f"Improve {ctx.item_label(r['item'], 'en')} ({ctx.dim_label(r['dimension'], 'en')})"),
-            T(f"IPA {_CONCENTRATE.zh}：重要性 {fmt(r['importance'], 2)} 高于平均、表现 {fmt(r['performance'], 2)} 低于平均",
+            T(f"IPA {_CONCENTRATE.zh}：重要性 {fmt(r['importance'], 2)} 高于平均、表现 {fmt(r['performance'], 2)} 低于平均"
+              f"（n = {n_of(r['item'])}）",
               f"IPA \"{_CONCENTRATE.en.lower()}\": importance {fmt(r['importance'], 2)} above average, performance "
-              f"{fmt(r['performance'], 2)} below average"),
+              f"{fmt(r['performance'], 2)} below average (n = {n_of(r['item'])})"),
             "ipa", r["item"]))
     return entries
 
@@ -64,7 +70,8 @@ def _from_csi(ctx: StudyContext, seen: set) -> list:
     inst = ctx.instrument
     t = ctx.csi.table[ctx.csi.table["segment"].astype(str) == "all"]
     ov = float(t.loc[t["dimension"] == "overall", "index"].iloc[0])
-    weak = t[(t["dimension"] != "overall") & (t["index"] < ov)].sort_values("index").head(3)
+    # statistical support: the dimension's whole 95% interval lies below the overall index
+    weak = t[(t["dimension"] != "overall") & (t["ci_high"] < ov)].sort_values("index").head(3)
     pcols = inst.columns()
     entries = []
     for _, r in weak.iterrows():
@@ -79,8 +86,10 @@ def _from_csi(ctx: StudyContext, seen: set) -> list:
         en_low = f"; its lowest-rated item is {ctx.item_label(lowest, 'en')}" if lowest else ""
         entries.append((
             T(f"加强{ctx.dim_label(d, 'zh')}维度", f"Strengthen {ctx.dim_label(d, 'en')}"),
-            T(f"满意度指数 {fmt(r['index'], 1)}，低于总体 {fmt(ov, 1)}{zh_low}",
-              f"satisfaction index {fmt(r['index'], 1)}, below the overall {fmt(ov, 1)}{en_low}"),
+            T(f"满意度指数 {fmt(r['index'], 1)}（95%CI {fmt(r['ci_low'], 1)}–{fmt(r['ci_high'], 1)}，n = {int(r['n'])}），"
+              f"整个置信区间低于总体 {fmt(ov, 1)}{zh_low}",
+              f"satisfaction index {fmt(r['index'], 1)} (95% CI {fmt(r['ci_low'], 1)} to {fmt(r['ci_high'], 1)}, n = {int(r['n'])}), "
+              f"its whole interval below the overall {fmt(ov, 1)}{en_low}"),
             "dimension", d))
     return entries
 
@@ -102,7 +111,8 @@ _SOURCES = (
     ("gaps", _from_gaps,
      T("Holm 校正后显著的负差距（最大的 5 个）", "the largest significantly negative gaps (Holm, up to 5)")),
     ("csi", _from_csi,
-     T("满意度指数低于总体的维度（最多 3 个）", "dimensions whose satisfaction index is below the overall index (up to 3)")),
+     T("95% 置信区间整体低于总体满意度指数的维度（最多 3 个）",
+       "dimensions whose satisfaction index lies below the overall index with its whole 95% interval (up to 3)")),
     ("kpi", _from_kpis, T("未达标（红）的 KPI", "KPIs in red")),
 )
 
@@ -123,9 +133,9 @@ def priorities(ctx: StudyContext, sec: Section) -> None:
     sec.add_paragraph(T(f"改进优先事项依次来自：{'；'.join(b.zh for b in basis)}。",
                         f"Priorities come, in this order, from: {'; '.join(b.en for b in basis)}."))
     if not entries:
-        sec.add_paragraph(T("没有突出的改进对象：没有属性落在重点改进区，没有显著的负差距，各维度满意度均衡。",
+        sec.add_paragraph(T("没有突出的改进对象：没有属性落在重点改进区，没有显著的负差距，也没有维度的满意度指数在置信区间意义上低于总体。",
                             "No improvement stands out: no attribute is in \"concentrate here\", no gap is significantly "
-                            "negative and the dimensions are balanced."))
+                            "negative and no dimension's index lies below the overall index beyond its confidence interval."))
         ctx.results["priorities"] = []
         return
     for i, (what, why, _src, _ref) in enumerate(entries, 1):
