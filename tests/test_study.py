@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-
-import numpy as np
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
