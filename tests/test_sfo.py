@@ -191,3 +191,19 @@ def test_overall_item_drives_derived_importance_within_its_dimension(resp):
     r2 = 1 - np.sum((y - a @ beta) ** 2) / np.sum((y - y.mean()) ** 2)
     assert t["importance"].sum() == pytest.approx(r2, abs=1e-10) and t["r2"].iloc[0] == pytest.approx(r2, abs=1e-10)
     assert (t["importance"] > 0).all()
+
+
+def test_outcome_drivers_are_relative_weights_of_the_dimension_scores(resp):
+    res = sq.outcome_drivers(resp, resp.instrument)
+    t = res.table[res.table["outcome"] == "Q7ALL"]
+    sc = sq.dimension_scores(resp.data, resp.instrument)[["facilities", "cleanliness", "ease"]]
+    x = pd.concat([sc, resp.data["Q7ALL"]], axis=1).dropna()
+    assert t["n"].iloc[0] == len(x)
+    a = np.column_stack([np.ones(len(x)), x.iloc[:, :3].to_numpy()])
+    y = x["Q7ALL"].to_numpy()
+    beta, *_ = np.linalg.lstsq(a, y, rcond=None)
+    r2 = 1 - np.sum((y - a @ beta) ** 2) / np.sum((y - y.mean()) ** 2)
+    assert t["importance"].sum() == pytest.approx(r2, abs=1e-10)
+    std_beta = beta[1:] * x.iloc[:, :3].std().to_numpy() / x["Q7ALL"].std()
+    np.testing.assert_allclose(t["beta"].to_numpy(), std_beta, atol=1e-10)
+    assert set(res.table["outcome"]) == {"Q7ALL", "NETPRO", "Q10SAFE", "Q12PRECHEKCRATE"}

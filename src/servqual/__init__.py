@@ -55,7 +55,7 @@ _EXPORTS = {
         "psychometrics.measurement": "measurement_report MeasurementReport",
         # service-quality analyses
         "service.gap": "gap_analysis zone_of_tolerance GapResult",
-        "service.ipa": "ipa overall_drivers IPAResult OverallDriversResult",
+        "service.ipa": "ipa overall_drivers outcome_drivers IPAResult OverallDriversResult OutcomeDriversResult",
         "service.kano": "kano kano_category KanoResult",
         "service.compare": "compare_groups compare_waves dimension_scores kpi_attainment nps satisfaction_index "
                            "CompareResult SatisfactionIndexResult",

@@ -24,7 +24,7 @@ from servqual.psychometrics.regression import SINGULAR_TOL, relative_weights
 from servqual.service.inference import block_columns
 from servqual.survey.instrument import Instrument, as_instrument
 
-__all__ = ["IPAResult", "ipa", "OverallDriversResult", "overall_drivers", "QUADRANTS", "IMPORTANCE_METHODS"]
+__all__ = ["IPAResult", "ipa", "OverallDriversResult", "overall_drivers", "OutcomeDriversResult", "outcome_drivers", "QUADRANTS", "IMPORTANCE_METHODS"]
 
 #: quadrant code -> (Chinese label, English label), Martilla & James (1977); from :data:`servqual.labels.IPA_QUADRANTS`
 QUADRANTS = {code: (t.zh, t.en) for code, t in IPA_QUADRANTS.items()}
@@ -441,3 +441,96 @@ def overall_drivers(data, instrument: Instrument, block: str | None = None) -> O
     if not rows:
         raise AnalysisError(f"questionnaire {inst.id!r} names no topic-overall item (overall: on a dimension)")
     return OverallDriversResult(pd.DataFrame(rows))
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class OutcomeDriversResult(ResultMixin):
+    """What :func:`outcome_drivers` returns: ``table`` with one row per dimension and outcome:
+    ``outcome, kind, dimension, importance, share, beta, r2, n``."""
+
+    table: pd.DataFrame
+    title = "Drivers of the outcomes (relative weights of the dimensions)"
+
+    def tables(self) -> dict:
+        return {"drivers": self.table}
+
+    def notes(self, lang: str = "en") -> list:
+        check_lang(lang)
+        out = []
+        for o, g in self.table.groupby("outcome", sort=False):
+            top = g.sort_values("importance", ascending=False).iloc[0]
+            out.append(T(f"{o}：驱动作用最大的维度是 {top['dimension']}（相对权重 {top['importance']:.3f}，R² = {top['r2']:.3f}，n = {int(top['n'])}）。",
+                         f"{o}: {top['dimension']} drives it most (relative weight {top['importance']:.3f}, R² = "
+                         f"{top['r2']:.3f}, n = {int(top['n'])}).").get(lang))
+        return out
+
+
+def outcome_drivers(data, instrument: Instrument, block: str | None = None) -> OutcomeDriversResult:
+    """Derived importance of the service dimensions for every outcome: Johnson's relative weights of the
+    dimension scores (item means) for each outcome construct's score and each single outcome question.
+
+    Parameters
+    ----------
+    data : Responses or pandas.DataFrame
+        Scored answers.
+    instrument : Instrument or str
+    block : str, optional
+        The block whose dimension scores are the predictors (default: the analysis block).
+
+    Returns
+    -------
+    OutcomeDriversResult
+        One row per outcome and dimension: ``importance`` (the raw relative weight; they add up to the
+        outcome's R²), ``share`` (of R²), ``beta`` (the standardised regression coefficient), ``r2`` and ``n``
+        (the respondents with every dimension score and the outcome). Outcomes are criteria here, never
+        levers: they get no weight and no priority.
+
+    Notes
+    -----
+    Relative weights (Johnson 2000) split :math:`R^2` among correlated predictors; they rank the drivers
+    as dominance analysis (Budescu 1993) does, which ``relaimpo`` computes as ``lmg``.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> res = outcome_drivers(sq.read_dataset("mobi"), "mobi")
+    >>> sorted(res.table["outcome"].unique())
+    ['CUSCO', 'Loyalty', 'Satisfaction']
+    >>> bool(abs(res.table.groupby("outcome")["importance"].sum() - res.table.groupby("outcome")["r2"].first()).max() < 1e-12)
+    True
+    """
+    from servqual.service.compare import dimension_scores
+
+    df = as_frame(data)
+    inst = as_instrument(instrument)
+    dims = inst.dimension_ids
+    if len(dims) < 1:
+        raise AnalysisError(f"questionnaire {inst.id!r} has no service dimension to drive its outcomes")
+    sc = dimension_scores(df, inst, block)[dims]
+    outcomes = []
+    for c in inst.outcome_constructs:
+        cols = [it.column() for it in c.items if it.column() in df.columns]
+        if cols:
+            outcomes.append((c.id, c.kind, df[cols].apply(pd.to_numeric, errors="coerce").mean(axis=1, skipna=False)))
+    for it in inst.outcomes:
+        if it.dimension is None and it.column() in df.columns:
+            outcomes.append((it.id, it.kind, pd.to_numeric(df[it.column()], errors="coerce")))
+    if not outcomes:
+        raise AnalysisError(f"questionnaire {inst.id!r} declares no outcome (outcomes:) for the dimensions to drive")
+    rows = []
+    for name, kind, y in outcomes:
+        x = pd.concat([sc, y.rename("__y")], axis=1).dropna()
+        n = len(x)
+        if n <= len(dims) + 1 or x["__y"].std() == 0:
+            continue
+        r = np.corrcoef(x.to_numpy(dtype=float), rowvar=False)
+        r_xx, r_xy = r[:-1, :-1], r[:-1, -1]
+        eps = relative_weights(r_xx, r_xy)
+        beta = np.linalg.solve(r_xx, r_xy)
+        r2 = float(eps.sum())
+        for d, e, b in zip(dims, eps, beta):
+            rows.append({"outcome": name, "kind": kind, "dimension": d, "importance": float(e),
+                         "share": float(e) / r2 if r2 > 0 else np.nan, "beta": float(b), "r2": r2, "n": n})
+    if not rows:
+        raise AnalysisError("no outcome has enough respondents with every dimension score for its drivers")
+    return OutcomeDriversResult(pd.DataFrame(rows))

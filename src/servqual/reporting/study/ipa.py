@@ -126,3 +126,38 @@ def _overall_drivers(ctx: StudyContext, sec: Section) -> None:
                         "text": [ctx.item_text(i) for i in t["item"]], "importance": t["importance"], "share": t["share"],
                         "r2": t["r2"], "n": t["n"]})
     ctx.table(sec, "overall_drivers", T("维度内推导重要性（对维度总体题）", "Derived importance within dimensions (on the overall item)"), out)
+    _outcome_drivers(ctx, sec)
+
+
+def _outcome_drivers(ctx: StudyContext, sec: Section) -> None:
+    """What drives each outcome: relative weights of the dimension scores, with n and R² (outcomes are criteria,
+    never levers)."""
+    from servqual.service.ipa import outcome_drivers
+
+    inst = ctx.instrument
+    if not (inst.outcome_constructs or [o for o in inst.outcomes if o.dimension is None]) or not inst.dimensions:
+        return
+    res = ctx.run(sec, T("结果变量的驱动因素", "drivers of the outcomes"), lambda: outcome_drivers(ctx.kept, inst))
+    if res is None:
+        return
+    t = res.table
+    lines_zh, lines_en = [], []
+    for o, g in t.groupby("outcome", sort=False):
+        top = g.sort_values("importance", ascending=False).iloc[0]
+        name = ctx.dim_name(o) if o in {c.id for c in inst.outcome_constructs} else ctx.item_text(o)
+        lines_zh.append(f"{name.get('zh') or o}（R² = {fmt(top['r2'], 3)}，n = {int(top['n'])}）：驱动作用最大的是"
+                        f"{ctx.dim_label(top['dimension'], 'zh')}（相对权重 {fmt(top['importance'], 3)}，占 {fmt(100 * top['share'], 1)}%）")
+        lines_en.append(f"{name.get('en') or o} (R² = {fmt(top['r2'], 3)}, n = {int(top['n'])}): "
+                        f"{ctx.dim_label(top['dimension'], 'en')} weighs most (relative weight {fmt(top['importance'], 3)}, "
+                        f"{fmt(100 * top['share'], 1)}%)")
+    sec.add_paragraph(T(
+        "结果变量的驱动因素：各维度得分对每个结果变量的 Johnson 相对权重（Johnson 2000；用各维度与该结果均有回答的问卷）。"
+        "结果变量只作为被解释的准则，不作为改进对象。" + "；".join(lines_zh) + "。",
+        "Drivers of the outcomes: Johnson's relative weights of the dimension scores for each outcome (Johnson 2000; the "
+        "respondents with every dimension score and the outcome). Outcomes are the criteria, not levers. "
+        + "; ".join(lines_en) + "."))
+    out = pd.DataFrame({"outcome": t["outcome"], "dimension": [ctx.dim_name(d) for d in t["dimension"]],
+                        "importance": t["importance"], "share": t["share"], "beta": t["beta"], "r2": t["r2"], "n": t["n"]})
+    ctx.table(sec, "outcome_drivers", T("结果变量的驱动因素（相对权重）", "Drivers of the outcomes (relative weights)"), out)
+    ctx.table_info["outcome_drivers"] = {"n": [int(v) for v in t.groupby("outcome", sort=False)["n"].first()],
+                                         "missing_policy": "listwise"}

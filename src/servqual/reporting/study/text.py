@@ -145,6 +145,7 @@ COLUMN_LABELS = {
     "share": T("比例", "Share"), "applied": T("用于剔除", "Used to exclude"), "respondent": T("受访者", "Respondent"),
     "row": T("文件行号", "File row"), "reasons": T("剔除原因", "Reasons"), "n_missing": T("缺失数", "Missing"),
     "n_no_answer": T("未作答", "No answer"), "n_not_applicable": T("不适用", "Not applicable"),
+    "beta": T("标准化回归系数 β", "Standardized β"), "outcome": T("结果变量", "Outcome"),
     "share_missing": T("缺失比例", "Share missing"), "statistic": T("指标", "Statistic"), "value": T("数值", "Value"),
     "index": T("拟合指数", "Index"), "cutoff": T("标准", "Cut-off"), "source": T("依据", "Source"),
     "met": T("达标", "Met"), "std_loading": T("标准化载荷", "Standardized loading"), "se": T("标准误", "SE"),
