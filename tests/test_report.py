@@ -255,7 +255,7 @@ def test_docx_headings_tables_captions(built):
     assert [c.text for c in t2.rows[0].cells] == ["label", "value", "count", "pval"]
     assert t2.rows[1].cells[0].text == INJECTIONS[0]  # DOCX is not a formula surface: text kept as written
     assert t2.rows[1].cells[1].text == "-1.500" and t2.rows[1].cells[2].text == "-2"
-    assert t2.rows[1].cells[3].text == "< 0.001" and t2.rows[2].cells[3].text == "0.200"
+    assert t2.rows[1].cells[3].text == "<0.001" and t2.rows[2].cells[3].text == "0.200"  # zh: the leading zero kept
 
 
 def test_docx_three_line_borders_and_fonts(built):
@@ -370,7 +370,7 @@ def test_table_display_rules(tmp_path):
     body = rep.to_html().split("<tbody>")[1]
     cells = [c.replace("&lt;", "<") for c in re.findall(r"<td[^>]*>([^<]*)</td>", body)]
     row1, row2 = cells[:5], cells[5:10]
-    assert row1 == ["x1", "10", "0.12", "yes", "< 0.001"]
+    assert row1 == ["x1", "10", "0.12", "yes", "< .001"]
     assert row2 == ["x2", "20", "0.00", "no", ""]  # no "-0.00"; missing shown empty
     ws = openpyxl.load_workbook(rep.to_excel(tmp_path / "d.xlsx"))["d"]
     assert [c.value for c in ws[1]] == ["item", "n", "estimate", "flag", "pval"]

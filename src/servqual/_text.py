@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from servqual.exceptions import LanguageError
 
-__all__ = ["LANGS", "Text", "T", "check_lang", "join_names"]
+__all__ = ["LANGS", "Text", "T", "check_lang", "join_names", "format_p", "p_sentence"]
 
 #: The languages servqual writes, in the order reports list them.
 LANGS = ("zh", "en")
@@ -75,3 +75,37 @@ def join_names(names, lang: str, most: int = 10) -> str:
     if len(names) > most:
         head += f" 等 {len(names)} 项" if lang == "zh" else f" and {len(names) - most} more"
     return head
+
+
+def format_p(p, lang: str = "en", decimals: int = 3) -> str:
+    """A p value in the one format of every servqual output: APA in English, the Chinese journals' style in zh.
+
+    English: ``< .001`` below .001, otherwise 3 decimals without the leading zero (``.023``); Chinese:
+    ``<0.001`` and ``0.023``. ``NA`` when missing.
+
+    >>> format_p(0.0004), format_p(0.0004, "zh"), format_p(0.0234), format_p(0.0234, "zh"), format_p(1.0)
+    ('< .001', '<0.001', '.023', '0.023', '1.000')
+    """
+    try:
+        p = float(p)
+    except (TypeError, ValueError):
+        return "NA"
+    if p != p or p in (float("inf"), float("-inf")):
+        return "NA"
+    floor = 10 ** (-decimals)
+    if p < floor:
+        return f"<{floor:.{decimals}f}" if lang == "zh" else "< " + f"{floor:.{decimals}f}".lstrip("0")
+    out = f"{p:.{decimals}f}"
+    return out if lang == "zh" or out.startswith("1") else out.lstrip("0")
+
+
+def p_sentence(p, lang: str = "en") -> str:
+    """``p < .001`` / ``p = .023`` (en) or ``p<0.001`` / ``p=0.023`` (zh), for a sentence.
+
+    >>> p_sentence(0.0004), p_sentence(0.0234, "zh")
+    ('p < .001', 'p=0.023')
+    """
+    v = format_p(p, lang)
+    if lang == "zh":
+        return "p" + (v if v.startswith("<") or v == "NA" else "=" + v)
+    return "p " + (v if v.startswith("<") else "= " + v)

@@ -30,7 +30,7 @@ from scipy import special
 from servqual._blas import single_thread_blas
 from servqual._results import ResultMixin
 from servqual._linalg import eigvals_desc, require_nonsingular
-from servqual._text import T, check_lang
+from servqual._text import T, check_lang, p_sentence
 from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
 from servqual.psychometrics._kernels import cholesky_inverse, solve_pd
 from servqual.psychometrics.cutoffs import INDEX_ACCEPTABLE, RMSEA_ACCEPTABLE, dot, author_year
@@ -686,13 +686,14 @@ class CFAResult(ResultMixin):
         f = self.fit.iloc[0]
         t = THRESHOLDS
         cfi, rmsea, srmr, loading = t["cfi"], t["rmsea"], t["srmr"], t["loading"]
-        head = (f"chi2({int(f['df'])}) = {f['chi2']:.2f}, p = {f['pval']:.3g}; CFI = {f['cfi']:.3f}, "
-                f"TLI = {f['tli']:.3f}")
+        def head(lang):
+            return (f"chi2({int(f['df'])}) = {f['chi2']:.2f}, {p_sentence(f['pval'], lang)}; CFI = {f['cfi']:.3f}, "
+                    f"TLI = {f['tli']:.3f}")
         rm = f"RMSEA = {f['rmsea']:.3f} [{f['rmsea_ci_low']:.3f}, {f['rmsea_ci_high']:.3f}]"
         lines = [T(
-            f"{head}（>= {dot(cfi.value)} 良好，>= {dot(INDEX_ACCEPTABLE)} 可接受），{rm}（<= {dot(rmsea.value)} 良好，"
+            f"{head('zh')}（>= {dot(cfi.value)} 良好，>= {dot(INDEX_ACCEPTABLE)} 可接受），{rm}（<= {dot(rmsea.value)} 良好，"
             f"<= {dot(RMSEA_ACCEPTABLE)} 可接受），SRMR = {f['srmr']:.3f}（<= {dot(srmr.value)}）——{cfi.citation} 的标准。",
-            f"{head} (>= {dot(cfi.value)} good, >= {dot(INDEX_ACCEPTABLE)} acceptable), {rm} (<= {dot(rmsea.value)} good, "
+            f"{head('en')} (>= {dot(cfi.value)} good, >= {dot(INDEX_ACCEPTABLE)} acceptable), {rm} (<= {dot(rmsea.value)} good, "
             f"<= {dot(RMSEA_ACCEPTABLE)} acceptable), SRMR = {f['srmr']:.3f} (<= {dot(srmr.value)}) "
             f"- cut-offs of {author_year(cfi.citation)}.",
         )]

@@ -31,7 +31,7 @@ import pandas as pd
 
 from servqual._blas import single_thread_blas
 from servqual._results import ResultMixin
-from servqual._text import T, check_lang, join_names
+from servqual._text import T, check_lang, join_names, p_sentence
 from servqual.exceptions import AnalysisError, ConvergenceWarning, HeywoodWarning, ServqualWarning
 from servqual.psychometrics.cutoffs import COMMUNALITY_LOW, CROSS_LOADING, INDEX_ACCEPTABLE, RMSEA_ACCEPTABLE, RMSEA_CLOSE, dot
 from servqual.psychometrics.factoring import FACTOR_METHODS, PSI_LOWER, FactorFit, fa_core, fit_statistics
@@ -226,12 +226,13 @@ class EFAResult(ResultMixin):
         if self.method != "pc" and np.isfinite(self.fit.get("rmsea", np.nan)):
             f = self.fit
             tli = THRESHOLDS["tli"]
-            head = f"chi2({f['df']:.0f}) = {f['chisq']:.2f}, p = {f['pval']:.3g}; RMSEA = {f['rmsea']:.3f} " \
-                   f"[{f['rmsea_ci_low']:.3f}, {f['rmsea_ci_high']:.3f}]"
+            def head(lang):
+                return (f"chi2({f['df']:.0f}) = {f['chisq']:.2f}, {p_sentence(f['pval'], lang)}; RMSEA = {f['rmsea']:.3f} "
+                        f"[{f['rmsea_ci_low']:.3f}, {f['rmsea_ci_high']:.3f}]")
             lines.append(T(
-                f"{head}（<= {dot(RMSEA_CLOSE)} 接近拟合，<= {dot(RMSEA_ACCEPTABLE)} 可接受；Browne & Cudeck 1993）；"
+                f"{head('zh')}（<= {dot(RMSEA_CLOSE)} 接近拟合，<= {dot(RMSEA_ACCEPTABLE)} 可接受；Browne & Cudeck 1993）；"
                 f"TLI = {f['tli']:.3f}（>= {dot(INDEX_ACCEPTABLE)} 可接受，>= {dot(tli.value)} 良好；{tli.citation}）。",
-                f"{head} (<= {dot(RMSEA_CLOSE)} close, <= {dot(RMSEA_ACCEPTABLE)} acceptable; Browne & Cudeck 1993); "
+                f"{head('en')} (<= {dot(RMSEA_CLOSE)} close, <= {dot(RMSEA_ACCEPTABLE)} acceptable; Browne & Cudeck 1993); "
                 f"TLI = {f['tli']:.3f} (>= {dot(INDEX_ACCEPTABLE)} acceptable, >= {dot(tli.value)} good; {tli.citation}).",
             ))
         low = self.communalities[self.communalities < COMMUNALITY_LOW].index.tolist()

@@ -18,7 +18,7 @@ import pandas as pd
 from servqual._results import ResultMixin, jsonable, records
 from servqual.exceptions import AnalysisError, ServqualWarning
 from servqual.survey.instrument import Instrument, load_instrument
-from servqual._text import T, check_lang
+from servqual._text import T, check_lang, p_sentence
 from servqual._validation import DEFAULT_SEED, as_frame, check_nan_policy
 from servqual.psychometrics.cutoffs import dot, author_year
 from servqual.psychometrics.reliability import negative_alpha_note
@@ -274,11 +274,11 @@ def interpret(rep: MeasurementReport, lang: str = "en") -> list:
                      f"KMO = {_fmt(k)} ({BANDS['kmo'].label(k, 'en')}; {_kmo_scale('en')})."))
     if len(rep.bartlett):
         b = rep.bartlett.iloc[0]
-        p = '< .001' if b['pval'] < 0.001 else '= ' + _fmt(b['pval'])
         ok = b["pval"] < 0.05
-        head = f"Bartlett's test chi2({int(b['df'])}) = {b['chi2']:.1f}, p {p}"
-        out.append(T(head + ("：相关矩阵适合做因子分析。" if ok else "：相关矩阵与单位矩阵无法区分。"),
-                     head + (": the correlations are suitable for factor analysis." if ok
+        head = f"Bartlett's test chi2({int(b['df'])}) = {b['chi2']:.1f}, "
+        out.append(T(f"Bartlett 球形检验 χ²({int(b['df'])}) = {b['chi2']:.1f}，{p_sentence(b['pval'], 'zh')}"
+                     + ("：相关矩阵适合做因子分析。" if ok else "：相关矩阵与单位矩阵无法区分。"),
+                     head + p_sentence(b["pval"], "en") + (": the correlations are suitable for factor analysis." if ok
                              else ": the correlation matrix is not distinguishable from identity.")))
     if len(rep.parallel_analysis):
         pa = rep.parallel_analysis.iloc[0]

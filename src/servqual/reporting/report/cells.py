@@ -14,7 +14,7 @@ Examples
 >>> prep.headers, prep.kinds, prep.rows
 (['item', 'mean'], ['text', 'float'], [['q1', 4.25]])
 >>> display_value(4.25, "float", 1, "en"), display_value(0.0004, "p", 3, "en"), display_value(True, "bool", 3, "zh")
-('4.2', '< 0.001', '是')
+('4.2', '< .001', '是')
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from servqual._safeio import neutralise_cell
-from servqual._text import Text
+from servqual._text import Text, format_p
 from servqual.exceptions import ReportError
 from servqual.reporting.report.texts import WORDS
 
@@ -159,7 +159,7 @@ def _kind(s: pd.Series, vals: list, name: str) -> str:
         return "bool"
     if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
         lname = name.lower()
-        if lname in _P_COLUMNS or lname.startswith("pval") or lname.startswith("p_"):
+        if lname in _P_COLUMNS or lname.startswith(("pval", "p_")) or "_pval" in lname or lname.endswith("pvalue"):
             return "p"
         if all(isinstance(v, int) for v in present):
             return "int"
@@ -186,7 +186,7 @@ def display_value(v, kind: str, decimals: int, lang: str) -> str:
     -------
     str
         Empty for a missing value; ``int`` columns without decimals; a ``p`` column below
-        ``10**-decimals`` as ``< 0.001``; ``-0.000`` shown as ``0.000``; infinities as ``∞`` / ``−∞``.
+        ``10**-decimals`` as ``< .001`` (zh ``<0.001``), others without the leading zero in English (:func:`servqual._text.format_p`); ``-0.000`` shown as ``0.000``; infinities as ``∞`` / ``−∞``.
 
     Examples
     --------
@@ -204,8 +204,8 @@ def display_value(v, kind: str, decimals: int, lang: str) -> str:
             return "∞" if v > 0 else "−∞"
         if kind == "int":
             return f"{int(round(v))}"
-        if kind == "p" and 0 <= v < 10 ** (-decimals):
-            return f"< {10 ** (-decimals):.{decimals}f}"
+        if kind == "p":
+            return format_p(v, lang, decimals)
         out = f"{v:.{decimals}f}"
         if out.startswith("-") and float(out) == 0:
             out = out[1:]

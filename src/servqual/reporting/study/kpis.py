@@ -61,7 +61,7 @@ def kpis(ctx: StudyContext, sec: Section) -> None:
     sec.add_paragraph(T(
         f"{len(allk)} 项 KPI 中达标（绿）{int(counts.get('green', 0))} 项、接近目标（黄）{int(counts.get('amber', 0))} 项、"
         f"未达标（红）{int(counts.get('red', 0))} 项" + (f"：{'、'.join(red)}" if red else "")
-        + f"。红：均值未达目标且差距超过目标的 {tol}%、单侧 t 检验 p < {sig}；黄：未达目标但差距在 {tol}% 以内或不显著。",
+        + f"。红：均值未达目标且差距超过目标的 {tol}%、单侧 t 检验 p<{SIGNIFICANCE:.2f}；黄：未达目标但差距在 {tol}% 以内或不显著。",
         f"Of {len(allk)} KPIs, {int(counts.get('green', 0))} meet the target (green), {int(counts.get('amber', 0))} are "
         f"close (amber) and {int(counts.get('red', 0))} miss it (red)" + (f": {', '.join(red)}" if red else "")
         + f". Red: the mean misses the target by more than {tol} % of it with a one-sided t test p < {sig}; amber: a miss "

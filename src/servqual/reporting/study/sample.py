@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from servqual._text import T, Text
+from servqual._text import format_p, T, Text
 from servqual.reporting.report import Section
 from servqual.reporting.study.context import StudyContext
 from servqual.reporting.study.registry import section
@@ -95,9 +95,9 @@ def sample(ctx: StudyContext, sec: Section) -> None:
     s = scr.settings
     sec.add_paragraph(T(
         f"判定标准：最长连续相同作答 ≥ {s['longstring_threshold']}（最长题组题项数的一半，Johnson 2005）；"
-        f"马氏距离 D² 的 p < {s['mahalanobis_alpha']}（Meade & Craig 2012）；未作答比例 > {pct(s['max_missing'], 0)}。",
+        f"马氏距离 D² 的 p<{format_p(s['mahalanobis_alpha'], 'zh')}（Meade & Craig 2012）；未作答比例 > {pct(s['max_missing'], 0)}。",
         f"Criteria: longest run of identical answers >= {s['longstring_threshold']} (half the items of the longest block, "
-        f"Johnson 2005); Mahalanobis D² p < {s['mahalanobis_alpha']} (Meade & Craig 2012); more than "
+        f"Johnson 2005); Mahalanobis D² p < {format_p(s['mahalanobis_alpha'], 'en')} (Meade & Craig 2012); more than "
         f"{pct(s['max_missing'], 0)} of items unanswered.",
     ))
     sec.add_paragraph(_missing_policy_text(ctx, complete_kept, len(kept)))
