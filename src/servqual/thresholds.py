@@ -28,7 +28,8 @@ import pandas as pd
 
 from servqual._text import Text, check_lang
 
-__all__ = ["Threshold", "Band", "Bands", "THRESHOLDS", "BANDS", "HU_BENTLER", "threshold", "table", "dot", "author_year"]
+__all__ = ["Threshold", "Band", "Bands", "THRESHOLDS", "BANDS", "HU_BENTLER", "MIN_N", "min_n", "min_n_table", "threshold",
+           "table", "dot", "author_year"]
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
@@ -149,6 +150,18 @@ THRESHOLDS: dict[str, Threshold] = {t.key: t for t in [
        "no severe kurtosis"),
     _t("min_n_group", "respondents in a group", ">=", 30, "VanVoorhis & Morgan 2007",
        "组别样本量足以比较与排序", "enough respondents to compare or rank the group"),
+    _t("min_n_cfa", "respondents for a CFA", ">=", 100, "Boomsma 1982; Kline 2016", "验证性因子分析", "a confirmatory factor analysis"),
+    _t("min_n_efa", "respondents for an EFA", ">=", 100, "Gorsuch 1983; MacCallum et al. 1999", "探索性因子分析",
+       "an exploratory factor analysis"),
+    _t("min_n_gap", "respondent pairs for a gap test", ">=", 30, "VanVoorhis & Morgan 2007", "差距检验", "a gap test"),
+    _t("min_n_ipa", "respondents per IPA attribute", ">=", 30, "VanVoorhis & Morgan 2007", "重要性—表现分析",
+       "an importance-performance analysis"),
+    _t("min_n_index", "respondents for a satisfaction index", ">=", 30, "VanVoorhis & Morgan 2007", "满意度指数及其置信区间",
+       "a satisfaction index with its interval"),
+    _t("min_n_weights", "respondents for objective weights", ">=", 30, "VanVoorhis & Morgan 2007", "客观赋权",
+       "objective weights"),
+    _t("min_n_regression", "respondents for derived importance (plus 8 per predictor)", ">=", 50, "Green 1991",
+       "推导重要性（回归）", "derived importance (regression)"),
     _t("min_groups_ranking", "groups that reach the minimum n", ">=", 3, "servqual convention: two groups are compared, not ranked",
        "可以对各组排序", "the groups can be ranked"),
     _t("listwise_loss", "share of rows listwise deletion drops", "<=", 0.05, "Schafer 1999; Graham 2009",
@@ -215,6 +228,40 @@ def threshold(key: str) -> Threshold:
         return THRESHOLDS[key]
     except KeyError:
         raise KeyError(f"no threshold {key!r}; known: {', '.join(THRESHOLDS)}") from None
+
+
+#: The minimum evidence of each analysis of a study: ``{analysis: THRESHOLDS key}``. A study section whose
+#: input falls short is skipped with the reason (derived importance needs 50 + 8 per predictor, Green 1991).
+MIN_N: dict[str, str] = {"efa": "min_n_efa", "cfa": "min_n_cfa", "gaps": "min_n_gap", "ipa": "min_n_ipa",
+                         "satisfaction_index": "min_n_index", "weights": "min_n_weights", "derived_importance": "min_n_regression",
+                         "group_comparison": "min_n_group", "group_ranking": "min_groups_ranking"}
+
+
+def min_n(key: str, predictors: int = 0) -> int:
+    """The minimum n of the rule ``key`` (with ``predictors`` for Green's 50 + 8m).
+
+    >>> min_n("min_n_cfa"), min_n("min_n_regression", predictors=8)
+    (100, 114)
+    """
+    t = THRESHOLDS[key]
+    return int(t.value) + (8 * int(predictors) if key == "min_n_regression" else 0)
+
+
+def min_n_table(lang: str = "en") -> pd.DataFrame:
+    """The minimum n per analysis with its source: ``analysis, minimum, citation``.
+
+    >>> min_n_table().set_index("analysis").loc["cfa", "minimum"]
+    '100'
+    """
+    check_lang(lang)
+    rows = []
+    for what, key in MIN_N.items():
+        t = THRESHOLDS[key]
+        rule = f"{t.value:g}" + (" + 8 per predictor" if key == "min_n_regression" else "")
+        if key == "min_groups_ranking":
+            rule = f"{t.value:g} groups of n >= {THRESHOLDS['min_n_group'].value:g}"
+        rows.append({"analysis": what, "meaning": t.meaning.get(lang), "minimum": rule, "citation": t.citation})
+    return pd.DataFrame(rows)
 
 
 def table(lang: str = "en") -> pd.DataFrame:
