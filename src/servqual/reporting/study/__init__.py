@@ -47,7 +47,7 @@ Examples
 >>> STUDY_SECTIONS
 ('sample', 'items', 'reliability', 'validity', 'weights', 'gaps', 'ipa', 'kano', 'evaluation', 'priorities')
 >>> results_keys()["evaluation"]
-('satisfaction_index', 'topsis', 'kpi')
+('satisfaction_index', 'group_comparison', 'topsis', 'kpi')
 """
 
 from servqual.reporting.study.registry import SECTIONS, SectionSpec, results_keys, section, section_keys

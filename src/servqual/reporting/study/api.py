@@ -94,7 +94,9 @@ def build_study(data, instrument=None, *, lang: str = "zh", exclude=("straightli
     ctx.results["table_info"] = info
     ctx.results["segment"] = ctx.segment
     ctx.results["exclusion_rules"] = list(exclude)
+    ctx.results["seed"] = int(seed)
     ctx.results["notes"] = list(ctx.notes)
+    ctx.results["claims"] = [c.record() for c in ctx.claims]
     n_kept = len(ctx.kept)
     rep.meta["description"] = T(
         f"读取 {len(frame)} 份，剔除 {len(frame) - n_kept} 份，保留 {n_kept} 份用于分析"

@@ -41,6 +41,7 @@ from servqual._text import T, Text
 from servqual._validation import DEFAULT_SEED
 from servqual.exceptions import AnalysisError, ServqualError, ServqualWarning
 from servqual.reporting.report import Section
+from servqual.reporting.study.claims import Claim
 from servqual.reporting.study.registry import SECTIONS
 from servqual.reporting.study.text import COLUMN_LABELS
 from servqual.survey.instrument import Instrument, as_instrument
@@ -95,6 +96,8 @@ class StudyContext:
         The final dimension weights (a Series) and what they are, in words.
     gaps, ipa, kano, csi, kpi
         The gap analysis, IPA, Kano and satisfaction-index results and the KPI attainment table.
+    claims : list of Claim
+        What the judging sentences assert, as data (:meth:`claim`).
     """
 
     instrument: Instrument
@@ -120,6 +123,7 @@ class StudyContext:
     kano: KanoResult | None = None
     csi: SatisfactionIndexResult | None = None
     kpi: pd.DataFrame | None = None
+    claims: list = field(default_factory=list)  # the Claims behind the judging sentences (results.json study.claims)
     _item_texts: dict | None = field(default=None, repr=False)
 
     @classmethod
@@ -181,6 +185,9 @@ class StudyContext:
         try:
             dim = self.instrument.dimension(str(d))
         except KeyError:
+            oc = next((c for c in self.instrument.outcome_constructs if c.id == str(d)), None)
+            if oc is not None:
+                return Text(zh=oc.name.get("zh", oc.id), en=oc.name.get("en", oc.id))
             if str(d) in ("all", "overall"):
                 return T("总量表", "whole instrument") if d == "all" else T("总体", "overall")
             return T(str(d), str(d))
@@ -223,11 +230,49 @@ class StudyContext:
     def table(self, sec: Section, key: str, title, frame: pd.DataFrame, note=None, decimals=3, labels=None) -> None:
         """Add ``frame`` to ``sec`` with the readable headers of :data:`~servqual.reporting.study.text.COLUMN_LABELS`."""
         lab = {c: COLUMN_LABELS[c] for c in frame.columns if isinstance(c, str) and c in COLUMN_LABELS}
+        known = set(self.instrument.dimension_ids) | {c.id for c in self.instrument.outcome_constructs}
+        lab.update({c: self.dim_name(c) for c in frame.columns if isinstance(c, str) and c in known and c not in lab})
         lab.update(labels or {})
         for n in frame.index.names:
             if isinstance(n, str) and n in COLUMN_LABELS and n not in lab:
                 lab[n] = COLUMN_LABELS[n]
         sec.add_table(key, title, frame, note=note, decimals=decimals, column_labels=lab or None)
+
+    def claim(self, sec: Section, what: str, say: Callable[[Claim], Text], **fields) -> Claim:
+        """Add the sentence ``say(claim)`` to ``sec``, written from the :class:`Claim` built from ``fields``.
+
+        The claim (id ``<section>.<what>``) is kept for ``results.json`` (``study.claims``), where a test
+        recomputes it from the tables it names.
+        """
+        c = Claim(f"{sec.key}.{what}", sec.key, **fields)
+        self.claim_all(sec, [c], lambda cs: say(cs[0]))
+        return c
+
+    def claim_all(self, sec: Section, claims: list, say: Callable[[list], Text]) -> list:
+        """One sentence ``say(claims)`` resting on several claims (e.g. CR and AVE); see :meth:`claim`."""
+        text = say(claims)
+        for c in claims:
+            c.text = text
+        sec.add_paragraph(text)
+        self.claims.extend(claims)
+        return claims
+
+    def new_claim(self, sec: Section, what: str, **fields) -> Claim:
+        """A :class:`Claim` of section ``sec`` (for :meth:`claim_all`)."""
+        return Claim(f"{sec.key}.{what}", sec.key, **fields)
+
+    def too_few(self, n: int, key: str, predictors: int = 0) -> Text | None:
+        """Why an analysis on ``n`` rows is not run: fewer than its minimum (``THRESHOLDS[key]``); None when enough."""
+        from servqual.thresholds import THRESHOLDS, min_n
+
+        need, t = min_n(key, predictors), THRESHOLDS[key]
+        if n >= need:
+            return None
+        extra_zh = f"（50 + 8 × {predictors} 个预测变量）" if key == "min_n_regression" else ""
+        extra_en = f" (50 + 8 x {predictors} predictors)" if key == "min_n_regression" else ""
+        return T(f"只有 {n} 份可用问卷，少于{t.meaning.zh}所需的 {need} 份{extra_zh}（{t.citation}），不做该分析",
+                 f"only {n} usable responses, fewer than the {need}{extra_en} that {t.meaning.en} needs ({t.citation}), "
+                 "so it is not run")
 
     def run(self, sec: Section, what: Text, fn: Callable[[], Any]):
         """Run one analysis step: expected errors become a sentence in the section, warnings are kept as notes."""

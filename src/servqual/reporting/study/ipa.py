@@ -19,6 +19,8 @@ import pandas as pd
 from servqual._text import T, Text
 from servqual.labels import IPA_QUADRANTS
 from servqual.reporting.report import Section
+from servqual._results import records
+from servqual.reporting.study.claims import reference_rule
 from servqual.reporting.study.context import StudyContext
 from servqual.reporting.study.registry import section
 from servqual.reporting.study.text import fmt
@@ -26,7 +28,8 @@ from servqual.reporting.study.text import fmt
 __all__ = ["ipa"]
 
 
-@section("ipa", T("重要性—表现分析（IPA）", "Importance-performance analysis (IPA)"), after="gaps")
+@section("ipa", T("重要性—表现分析（IPA）", "Importance-performance analysis (IPA)"), after="gaps",
+         results=("ipa", "ipa_crosshair"))
 def ipa(ctx: StudyContext, sec: Section) -> None:
     """IPA on stated importance when the questionnaire has an importance block."""
     from servqual.service.ipa import ipa as ipa_fn
@@ -47,15 +50,18 @@ def ipa(ctx: StudyContext, sec: Section) -> None:
                       lambda: ipa_fn(ctx.kept, inst, importance="relative_weights", crosshair="mean"))
     if res is None:
         return
-    ctx.ipa = res
     t = res.table
+    why = ctx.too_few(int(t["n"].min()), "min_n_ipa") if stated else ctx.too_few(int(res.n), "min_n_regression", len(t))
+    if why is not None:
+        sec.skip(T(f"重要性—表现分析：{why.zh}", f"importance-performance analysis: {why.en}"))
+        return
+    ctx.ipa = res
     ctx.table_info["ipa"] = {"n": [int(v) for v in t["n"]], "missing_policy": "available" if stated else "listwise"}
     out = pd.DataFrame({"item": t["item"], "text": [ctx.item_text(i) for i in t["item"]],
                         "dimension": [ctx.dim_name(d) for d in t["dimension"]], "n": t["n"], "importance": t["importance"],
                         "performance": t["performance"], "quadrant_label": [IPA_QUADRANTS[q] for q in t["quadrant"]],
                         "priority_index": t["priority_index"]})
     c = res.crosshair
-    conc = t[t["quadrant"] == "concentrate_here"]
     perf_zh = "满意度（表现）" if inst.has_block("performance") else "感知" if inst.blocks else "各题项"
     perf_en = "performance" if inst.has_block("performance") else "perception" if inst.blocks else "item"
     ns = t["n"].astype(int)
@@ -71,7 +77,16 @@ def ipa(ctx: StudyContext, sec: Section) -> None:
         how_en = (f"The questionnaire has no importance block: importance is derived as Johnson's relative weights of the "
                   f"attributes for overall satisfaction ({out_lab.get('en')}; R² = {fmt(res.r2, 3)}; Johnson 2000), performance "
                   f"is the {perf_en} mean; n = {res.n} (respondents who answered every attribute and the outcome); ")
-    sec.add_paragraph(T(
+    imp_c = ctx.new_claim(sec, "importance", statistic="importance", source="study.ipa", key="item", column="importance",
+                          values=dict(zip(t["item"], t["importance"])), n=dict(zip(t["item"], t["n"])),
+                          rule=reference_rule(">", c["importance"], "crosshair importance", source="study.ipa_crosshair",
+                                              where={}, column="importance"))
+    perf_c = ctx.new_claim(sec, "performance", statistic="performance", source="study.ipa", key="item", column="performance",
+                           values=dict(zip(t["item"], t["performance"])), n=dict(zip(t["item"], t["n"])),
+                           rule=reference_rule("<", c["performance"], "crosshair performance", source="study.ipa_crosshair",
+                                               where={}, column="performance"))
+    conc = t[t["item"].isin(set(imp_c.met) & set(perf_c.met))]
+    ctx.claim_all(sec, [imp_c, perf_c], lambda cs: T(
         how_zh + f"十字线取各属性均值（重要性 {fmt(c['importance'], 3 if not stated else 2)}，表现 {fmt(c['performance'], 2)}；Martilla & James 1977）。"
         f"“{IPA_QUADRANTS['concentrate_here'].zh}”（重要性高、表现低）的题项 {len(conc)} 个"
         + (f"：{'、'.join(conc['item'])}。" if len(conc) else "。")
@@ -81,8 +96,10 @@ def ipa(ctx: StudyContext, sec: Section) -> None:
         f"{len(conc)} items fall in \"{IPA_QUADRANTS['concentrate_here'].en.lower()}\" (important, under-performing)"
         + (f": {', '.join(conc['item'])}." if len(conc) else ".")
         + " The 45-degree iso-priority line through the crosshair (Slack 1994; Abalo et al. 2007) orders the rest: "
-          "attributes above it come first.",
-    ))
+          "attributes above it come first."))
+    ctx.results["ipa"] = records(t[[k for k in ("item", "dimension", "n", "importance", "performance", "quadrant", "priority_index")
+                                    if k in t.columns]])
+    ctx.results["ipa_crosshair"] = {"importance": float(c["importance"]), "performance": float(c["performance"])}
     ctx.table(sec, "ipa", T("重要性—表现分析", "Importance-performance grid"), out)
     pr = res.priorities
     if len(pr):
@@ -108,8 +125,14 @@ def _overall_drivers(ctx: StudyContext, sec: Section) -> None:
         return
     t = res.table
     lines_zh, lines_en = [], []
+    small_zh, small_en = [], []
     for d, g in t.groupby("dimension", sort=False):
         top = g.sort_values("importance", ascending=False).iloc[0]
+        why = ctx.too_few(int(top["n"]), "min_n_regression", len(g))
+        if why is not None:
+            small_zh.append(f"{ctx.dim_label(d, 'zh')}：{why.zh}")
+            small_en.append(f"{ctx.dim_label(d, 'en')}: {why.en}")
+            continue
         lines_zh.append(f"{ctx.dim_label(d, 'zh')}：对总体题“{ctx.item_text(top['overall']).get('zh')}”影响最大的是"
                         f"“{ctx.item_text(top['item']).get('zh')}”（相对权重 {fmt(top['importance'], 3)}，占 R² = "
                         f"{fmt(top['r2'], 3)} 的 {fmt(100 * top['share'], 1)}%，n = {int(top['n'])}）")
@@ -118,10 +141,10 @@ def _overall_drivers(ctx: StudyContext, sec: Section) -> None:
                         f"{fmt(100 * top['share'], 1)}% of R² = {fmt(top['r2'], 3)}, n = {int(top['n'])})")
     sec.add_paragraph(T(
         "维度内的推导重要性：各题项对该维度总体题的 Johnson 相对权重（Johnson 2000；用回答了该维度全部题项与总体题的问卷）。"
-        + "；".join(lines_zh) + "。",
+        + "；".join(lines_zh + small_zh) + "。",
         "Derived importance within dimensions: Johnson's relative weights of each dimension's items for its overall item "
         "(Johnson 2000; the respondents who answered every item of the dimension and its overall item). "
-        + "; ".join(lines_en) + "."))
+        + "; ".join(lines_en + small_en) + "."))
     out = pd.DataFrame({"dimension": [ctx.dim_name(d) for d in t["dimension"]], "item": t["item"],
                         "text": [ctx.item_text(i) for i in t["item"]], "importance": t["importance"], "share": t["share"],
                         "r2": t["r2"], "n": t["n"]})
@@ -142,9 +165,15 @@ def _outcome_drivers(ctx: StudyContext, sec: Section) -> None:
         return
     t = res.table
     lines_zh, lines_en = [], []
+    small_zh, small_en = [], []
     for o, g in t.groupby("outcome", sort=False):
         top = g.sort_values("importance", ascending=False).iloc[0]
         name = ctx.dim_name(o) if o in {c.id for c in inst.outcome_constructs} else ctx.item_text(o)
+        why = ctx.too_few(int(top["n"]), "min_n_regression", len(g))
+        if why is not None:
+            small_zh.append(f"{name.get('zh') or o}：{why.zh}")
+            small_en.append(f"{name.get('en') or o}: {why.en}")
+            continue
         lines_zh.append(f"{name.get('zh') or o}（R² = {fmt(top['r2'], 3)}，n = {int(top['n'])}）：驱动作用最大的是"
                         f"{ctx.dim_label(top['dimension'], 'zh')}（相对权重 {fmt(top['importance'], 3)}，占 {fmt(100 * top['share'], 1)}%）")
         lines_en.append(f"{name.get('en') or o} (R² = {fmt(top['r2'], 3)}, n = {int(top['n'])}): "
@@ -152,10 +181,10 @@ def _outcome_drivers(ctx: StudyContext, sec: Section) -> None:
                         f"{fmt(100 * top['share'], 1)}%)")
     sec.add_paragraph(T(
         "结果变量的驱动因素：各维度得分对每个结果变量的 Johnson 相对权重（Johnson 2000；用各维度与该结果均有回答的问卷）。"
-        "结果变量只作为被解释的准则，不作为改进对象。" + "；".join(lines_zh) + "。",
+        "结果变量只作为被解释的准则，不作为改进对象。" + "；".join(lines_zh + small_zh) + "。",
         "Drivers of the outcomes: Johnson's relative weights of the dimension scores for each outcome (Johnson 2000; the "
         "respondents with every dimension score and the outcome). Outcomes are the criteria, not levers. "
-        + "; ".join(lines_en) + "."))
+        + "; ".join(lines_en + small_en) + "."))
     out = pd.DataFrame({"outcome": t["outcome"], "dimension": [ctx.dim_name(d) for d in t["dimension"]],
                         "importance": t["importance"], "share": t["share"], "beta": t["beta"], "r2": t["r2"], "n": t["n"]})
     ctx.table(sec, "outcome_drivers", T("结果变量的驱动因素（相对权重）", "Drivers of the outcomes (relative weights)"), out)

@@ -20,6 +20,7 @@ import pandas as pd
 from servqual._text import T
 from servqual.labels import IPA_QUADRANTS
 from servqual.reporting.report import Section
+from servqual.reporting.study.claims import reference_rule, rule_of
 from servqual.reporting.study.context import StudyContext
 from servqual.reporting.study.registry import section
 from servqual.reporting.study.text import SIGNIFICANCE, fmt, p_apa, pct
@@ -36,9 +37,19 @@ def _from_ipa(ctx: StudyContext, seen: set) -> list:
     def n_of(item) -> int:
         return int(n_by.get(item, ctx.ipa.n))
 
+    ch = ctx.ipa.crosshair
     entries = []
     for _, r in conc.iterrows():
         seen.add(r["item"])
+        it = r["item"]
+        claims = [dict(statistic="importance", source="study.ipa", key="item", column="importance", n=n_of(it),
+                       values={it: r["importance"]}, names="met",
+                       rule=reference_rule(">", ch["importance"], "crosshair importance", source="study.ipa_crosshair",
+                                           where={}, column="importance")),
+                  dict(statistic="performance", source="study.ipa", key="item", column="performance", n=n_of(it),
+                       values={it: r["performance"]}, names="met",
+                       rule=reference_rule("<", ch["performance"], "crosshair performance", source="study.ipa_crosshair",
+                                           where={}, column="performance"))]
         entries.append((
             T(f"改进{ctx.item_label(r['item'], 'zh')}（{ctx.dim_label(r['dimension'], 'zh')}）",
               f"Improve {ctx.item_label(r['item'], 'en')} ({ctx.dim_label(r['dimension'], 'en')})"),
@@ -46,7 +57,7 @@ def _from_ipa(ctx: StudyContext, seen: set) -> list:
               f"（n = {n_of(r['item'])}）",
               f"IPA \"{_CONCENTRATE.en.lower()}\": importance {fmt(r['importance'], 2)} above average, performance "
               f"{fmt(r['performance'], 2)} below average (n = {n_of(r['item'])})"),
-            "ipa", r["item"]))
+            "ipa", r["item"], claims))
     return entries
 
 
@@ -58,11 +69,18 @@ def _from_gaps(ctx: StudyContext, seen: set) -> list:
         if r["item"] in seen:
             continue
         seen.add(r["item"])
+        it = r["item"]
+        claims = [dict(statistic="pval_holm", source="study.gaps", key="item", column="pval_holm", where={"level": "item"},
+                       values={it: r["pval_holm"]}, rule=rule_of("significance"), n=int(r["n"]), names="met"),
+                  dict(statistic="gap", source="study.gaps", key="item", column="gap", where={"level": "item"},
+                       values={it: r["gap"]}, names="met",
+                       rule={"key": None, "statistic": "gap", "op": "<", "value": 0.0,
+                             "citation": "Parasuraman, Zeithaml & Berry 1988"})]
         entries.append((
             T(f"缩小{ctx.item_label(r['item'], 'zh')}的期望—感知差距", f"Close the gap on {ctx.item_label(r['item'], 'en')}"),
-            T(f"SERVQUAL 差距 {fmt(r['gap'], 2)}（95%CI {fmt(r['ci_low'], 2)} 至 {fmt(r['ci_high'], 2)}，Holm 校正 p {p_apa(r['pval_holm'])}）",
+            T(f"SERVQUAL 差距 {fmt(r['gap'], 2)}（95%CI {fmt(r['ci_low'], 2)} 至 {fmt(r['ci_high'], 2)}，Holm 校正 p{p_apa(r['pval_holm'], 'zh')}）",
               f"SERVQUAL gap {fmt(r['gap'], 2)} (95% CI {fmt(r['ci_low'], 2)} to {fmt(r['ci_high'], 2)}, Holm p {p_apa(r['pval_holm'])})"),
-            "gap", r["item"]))
+            "gap", r["item"], claims))
     return entries
 
 
@@ -84,13 +102,18 @@ def _from_csi(ctx: StudyContext, seen: set) -> list:
                 lowest = ctx.item_id(m.idxmin())
         zh_low = f"；该维度得分最低的题项是{ctx.item_label(lowest, 'zh')}" if lowest else ""
         en_low = f"; its lowest-rated item is {ctx.item_label(lowest, 'en')}" if lowest else ""
+        claims = [dict(statistic="ci_high", source="study.satisfaction_index", key="dimension", column="ci_high",
+                       where={"segment": "all"}, values={d: r["ci_high"]}, n=int(r["n"]), labels={d: ctx.dim_name(d)},
+                       names="met",
+                       rule=reference_rule("<", ov, "overall satisfaction index", source="study.satisfaction_index",
+                                           where={"segment": "all", "dimension": "overall"}, column="index_0_100"))]
         entries.append((
             T(f"加强{ctx.dim_label(d, 'zh')}维度", f"Strengthen {ctx.dim_label(d, 'en')}"),
             T(f"满意度指数 {fmt(r['index'], 1)}（95%CI {fmt(r['ci_low'], 1)}–{fmt(r['ci_high'], 1)}，n = {int(r['n'])}），"
               f"整个置信区间低于总体 {fmt(ov, 1)}{zh_low}",
               f"satisfaction index {fmt(r['index'], 1)} (95% CI {fmt(r['ci_low'], 1)} to {fmt(r['ci_high'], 1)}, n = {int(r['n'])}), "
               f"its whole interval below the overall {fmt(ov, 1)}{en_low}"),
-            "dimension", d))
+            "dimension", d, claims))
     return entries
 
 
@@ -101,7 +124,7 @@ def _from_kpis(ctx: StudyContext, seen: set) -> list:
           f"Bring the KPI \"{r['name_en']}\" to its target ({r['target_op']} {r['target']:g})"),
         T(f"均值 {fmt(r['mean'], 2)}，达标率 {pct(r['attainment_rate'])}",
           f"mean {fmt(r['mean'], 2)}, attainment rate {pct(r['attainment_rate'])}"),
-        "kpi", r["kpi"]) for _, r in ka[(ka["segment"].astype(str) == "all") & (ka["status"] == "red")].iterrows()]
+        "kpi", r["kpi"], []) for _, r in ka[(ka["segment"].astype(str) == "all") & (ka["status"] == "red")].iterrows()]
 
 
 #: Where priorities come from, in this order: (context attribute, the entries, the basis in words).
@@ -120,7 +143,7 @@ _SOURCES = (
 @section("priorities", T("改进优先事项", "Improvement priorities"), after="evaluation", results=("priorities",))
 def priorities(ctx: StudyContext, sec: Section) -> None:
     """Up to 12 improvements, each with its evidence, from the results of the earlier sections."""
-    entries, basis, seen = [], [], set()  # entries: (what Text, why Text, source, ref)
+    entries, basis, seen = [], [], set()  # entries: (what Text, why Text, source, ref, the claims' fields)
     for attr, collect, why in _SOURCES:
         if getattr(ctx, attr) is not None:
             entries += collect(ctx, seen)
@@ -138,8 +161,12 @@ def priorities(ctx: StudyContext, sec: Section) -> None:
                             "negative and no dimension's index lies below the overall index beyond its confidence interval."))
         ctx.results["priorities"] = []
         return
-    for i, (what, why, _src, _ref) in enumerate(entries, 1):
-        sec.add_paragraph(T(f"{i}. {what.zh}：{why.zh}。", f"{i}. {what.en}: {why.en}."))
+    for i, (what, why, src, _ref, claims) in enumerate(entries, 1):
+        text = T(f"{i}. {what.zh}：{why.zh}。", f"{i}. {what.en}: {why.en}.")
+        if claims:
+            ctx.claim_all(sec, [ctx.new_claim(sec, f"{i}_{src}_{k}", **f) for k, f in enumerate(claims, 1)], lambda cs: text)
+        else:
+            sec.add_paragraph(text)
     out = pd.DataFrame({"priority": range(1, len(entries) + 1), "what": [e[0] for e in entries],
                         "why": [e[1] for e in entries]})
     ctx.table(sec, "priorities", T("改进优先事项", "Improvement priorities"), out)

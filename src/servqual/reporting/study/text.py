@@ -22,7 +22,7 @@ from itertools import groupby
 
 import numpy as np
 
-from servqual._text import T
+from servqual._text import T, format_p
 from servqual.thresholds import BANDS, HU_BENTLER, THRESHOLDS, dot, Threshold
 
 __all__ = ["fmt", "p_apa", "pct", "dot", "cutoff", "percent", "rule", "band_rule", "hu_bentler_rule", "eta_sq_rule",
@@ -41,15 +41,15 @@ def fmt(v, nd: int = 3) -> str:
     return "NA" if not math.isfinite(v) else f"{v:.{nd}f}"
 
 
-def p_apa(p) -> str:
-    """APA-style p: ``< .001`` or ``= .023``."""
-    try:
-        p = float(p)
-    except (TypeError, ValueError):
-        return "= NA"
-    if not math.isfinite(p):
-        return "= NA"
-    return "< .001" if p < 0.001 else "= " + f"{p:.3f}".lstrip("0")
+def p_apa(p, lang: str = "en") -> str:
+    """A p value after "p" in a sentence: ``< .001`` / ``= .023`` (en), ``<0.001`` / ``=0.023`` (zh).
+
+    The one format of :func:`servqual._text.format_p`.
+    """
+    v = format_p(p, lang)
+    if lang == "zh":
+        return v if v.startswith("<") else "=" + v
+    return v if v.startswith("<") else "= " + v
 
 
 def pct(v, nd: int = 1) -> str:
@@ -162,7 +162,7 @@ COLUMN_LABELS = {
     "segment": T("分组", "Segment"), "index_0_100": T("指数（0–100）", "Index (0-100)"),
     "closeness": T("贴近度", "Closeness"), "d_plus": T("与正理想解距离", "Distance to ideal"),
     "d_minus": T("与负理想解距离", "Distance to anti-ideal"), "group": T("组别", "Group"),
-    "welch_f": T("Welch F", "Welch F"), "welch_df1": T("df1", "df1"), "welch_df2": T("df2", "df2"),
+    "welch_f": T("Welch F", "Welch F"), "welch_df1": T("分子自由度", "df1"), "welch_df2": T("分母自由度", "df2"),
     "welch_pval": T("p值", "p"), "welch_pval_holm": T("Holm校正p", "Holm p"), "eta_sq": T("η²", "eta²"),
     "omega_sq": T("ω²", "omega²"), "kw_h": T("Kruskal-Wallis H", "Kruskal-Wallis H"), "kw_pval": T("K-W p值", "K-W p"),
     "epsilon_sq": T("ε²", "epsilon²"), "significant_pairs": T("显著差异组对（Games-Howell）", "Significant pairs (Games-Howell)"),
@@ -174,4 +174,16 @@ COLUMN_LABELS = {
     "n_components": T("建议成分数", "Components suggested"), "reliability_gap": T("差距分信度", "Gap-score reliability"),
     "alpha_e": T("期望α", "Alpha E"), "alpha_p": T("感知α", "Alpha P"), "alpha_g": T("差距α", "Alpha G"),
     "r_ep": T("E与P相关", "r(E, P)"),
+    "estimate": T("非标准化估计", "Unstandardized estimate"), "fixed": T("固定参数", "Fixed"),
+    "std_se": T("标准化标准误", "Standardized SE"), "std_z": T("标准化z值", "Standardized z"),
+    "std_pval": T("标准化p值", "Standardized p"), "cr_semtools": T("组合信度（semTools）", "Composite reliability (semTools)"),
+    "omega_implied": T("模型隐含ω", "Model-implied omega"), "ave_semtools": T("AVE（semTools）", "AVE (semTools)"),
+    "cr_ok": T("CR达标", "CR met"), "ave_ok": T("AVE达标", "AVE met"), "htmt2": T("HTMT2（几何均值）", "HTMT2 (geometric)"),
+    "method": T("方法", "Method"), "below_085": T("低于0.85", "Below 0.85"), "below_090": T("低于0.90", "Below 0.90"),
+    "max_abs_r": T("与其他维度最大相关", "Largest r with another dimension"),
+    "first_eigenvalue": T("第一特征值", "First eigenvalue"), "proportion_var": T("方差解释比例", "Share of variance"),
+    "exceeds_threshold": T("超过50%", "Above 50%"), "sd_e": T("期望标准差", "SD E"), "sd_p": T("感知标准差", "SD P"),
+    "category": T("Kano类别代码", "Kano category code"),
+    "A": T("魅力质量A", "Attractive A"), "O": T("一维质量O", "One-dimensional O"), "M": T("必备质量M", "Must-be M"),
+    "I": T("无差异质量I", "Indifferent I"), "R": T("反向质量R", "Reverse R"), "Q": T("可疑回答Q", "Questionable Q"),
 }

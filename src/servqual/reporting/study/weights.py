@@ -98,6 +98,10 @@ def weights(ctx: StudyContext, sec: Section) -> None:
         return
     x = sc[dims].dropna()
     ctx.table_info["weights"] = {"n": int(len(x)), "missing_policy": "listwise"}
+    why = ctx.too_few(len(x), "min_n_weights")
+    if why is not None:
+        sec.skip(T(f"客观权重：{why.zh}", f"objective weights: {why.en}"))
+        return
     ent = ctx.run(sec, T("熵权法", "entropy weights"), lambda: objective_weights(x, "entropy"))
     cri = ctx.run(sec, T("CRITIC 法", "CRITIC weights"), lambda: objective_weights(x, "critic"))
     if ent is None or cri is None:
@@ -123,7 +127,6 @@ def weights(ctx: StudyContext, sec: Section) -> None:
             source = T("AHP 与客观组合权重的博弈论组合权重", "the game-theory combination of AHP and the objective weights")
     out["rank"] = final.rank(ascending=False, method="min").astype(int).to_numpy()
     c = comb.coefficients
-    top, bottom = final.idxmax(), final.idxmin()
     sec.add_paragraph(T(
         f"以 {len(x)} 位受访者的维度得分（题项均值）为数据：熵权法按得分的离散程度赋权（信息熵越小、区分度越大，权重越大；"
         f"Shannon 熵，Zeleny 1982），CRITIC 法同时考虑对比强度（标准差）与冲突性（1 − r）（Diakoulaki et al. 1995）；"
@@ -133,13 +136,20 @@ def weights(ctx: StudyContext, sec: Section) -> None:
         f"conflict (1 - r) (Diakoulaki et al. 1995); the two are combined by the game-theory method (coefficients "
         f"{fmt(c.get('entropy'))} and {fmt(c.get('critic'))}).",
     ))
-    sec.add_paragraph(T(
-        f"权重最大的维度是{ctx.dim_label(top, 'zh')}（{fmt(final[top])}），最小的是{ctx.dim_label(bottom, 'zh')}（{fmt(final[bottom])}）；"
-        f"等权时每个维度为 {fmt(1 / len(dims))}。客观权重反映数据的信息量，不等于顾客认为的重要性。",
-        f"The largest weight goes to {ctx.dim_label(top, 'en')} ({fmt(final[top])}), the smallest to "
-        f"{ctx.dim_label(bottom, 'en')} ({fmt(final[bottom])}); equal weights would be {fmt(1 / len(dims))}. Objective weights "
-        "measure information in the data, not the importance customers attach.",
-    ))
+    wcol = "final" if "final" in out.columns else "combined"
+
+    def say_weights(w):
+        top, bottom = w.selected["max"][0], w.selected["min"][0]
+        return T(
+            f"权重最大的维度是{w.label(top, 'zh')}（{fmt(w.values[top])}），最小的是{w.label(bottom, 'zh')}（{fmt(w.values[bottom])}）；"
+            f"等权时每个维度为 {fmt(1 / len(dims))}。客观权重反映数据的信息量，不等于顾客认为的重要性。",
+            f"The largest weight goes to {w.label(top, 'en')} ({fmt(w.values[top])}), the smallest to "
+            f"{w.label(bottom, 'en')} ({fmt(w.values[bottom])}); equal weights would be {fmt(1 / len(dims))}. Objective weights "
+            "measure information in the data, not the importance customers attach.")
+
+    ctx.claim(sec, "dimension_weights", say_weights, statistic=wcol, source="study.weights", key="dimension", column=wcol,
+              values=dict(zip(out["dimension"], out[wcol])), labels={d: ctx.dim_name(d) for d in dims}, n=int(len(x)),
+              select={"max": 1, "min": 1}, names="selected")
     ctx.table(sec, "weights", T("维度权重", "Dimension weights"), out, decimals=4,
               labels={"ahp": T("AHP权重", "AHP"), "final": T("最终权重", "Final")})
     wcols = [c for c in ("entropy", "critic", "combined", "ahp", "final") if c in out.columns]
