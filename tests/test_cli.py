@@ -182,3 +182,30 @@ def test_structural_model_commands(tmp_path, capsys):
     assert "needs a moderator" in capsys.readouterr().err
     assert main(["sem", "--dataset", "kiosk"]) == 2
     assert "no structure" in capsys.readouterr().err
+
+
+def test_report_takes_the_study_options_and_records_them(tmp_path):
+    """servqual report --exclude/--segment/--seed/--title/--ahp: the sample, segment and AHP weights follow."""
+    import json
+
+    import openpyxl
+
+    inst = sq.load_instrument("kiosk")
+    form = tmp_path / "ahp.xlsx"
+    sq.write_ahp_form(inst.dimension_ids, form, lang="en")
+    wb = openpyxl.load_workbook(form)
+    ws = wb["AHP"]
+    for row in ws.iter_rows(min_row=2):
+        row[4].value = "2" if row[1].value == "security" else "1/2" if row[2].value == "security" else "1"
+    wb.save(form)
+    out = tmp_path / "rep"
+    rc = main(["report", "--dataset", "kiosk", "--out", str(out), "--format", "html", "--exclude", "none",
+               "--segment", "none", "--seed", "7", "--title", "Kiosk study 2026", "--ahp", str(form)])
+    assert rc == 0
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    st = doc["study"]
+    assert st["exclusion_rules"] == [] and st["n_kept"] == st["n_read"] == 211
+    assert st["segment"] is None
+    w = {r["dimension"]: r for r in st["weights"]}
+    assert w["security"]["ahp"] == max(r["ahp"] for r in st["weights"])  # the expert's judgements reached the weights
+    assert "Kiosk study 2026" in (out / "report.html").read_text(encoding="utf-8")

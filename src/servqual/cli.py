@@ -288,6 +288,23 @@ def cmd_weights(args):
     return EXIT_OK
 
 
+def _study_options(args) -> dict:
+    """The study options of ``servqual report``: screening rules, segment, seed, title and AHP judgements."""
+    rules = [r.strip() for r in str(args.exclude).split(",") if r.strip()]
+    opts = {"exclude": () if [r.lower() for r in rules] in ([], ["none"]) else tuple(rules), "seed": args.seed}
+    if args.segment is not None:
+        opts["segment"] = False if args.segment.strip().lower() == "none" else args.segment.strip()
+    if args.title:
+        opts["title"] = args.title
+    if args.ahp:
+        from servqual.decision.weights.form import read_ahp_form
+
+        mats = read_ahp_form(args.ahp)
+        opts["ahp"] = mats["goal"] if list(mats) == ["goal"] else {
+            "goal": mats["goal"], "criteria": {k: v for k, v in mats.items() if k != "goal"}}
+    return opts
+
+
 def cmd_report(args):
     from servqual.reporting.report import check_formats
     from servqual.reporting.study import run_study
@@ -308,14 +325,17 @@ def cmd_report(args):
 
         inst = load_instrument(args.survey)
         inputs = (args.data, inst.source)
+    study = _study_options(args)
+    if args.ahp:
+        inputs = (*inputs, args.ahp)
     plan = _output_plan(args, *inputs)
     files = [f"report.{f}" for f in check_formats(formats)] + ["results.json"]
     out = plan.folder(args.out, what=_OUT_FOLDER, files=files)
     if inst is None:
-        paths = run_study(args.dataset, None, out, lang=args.lang, formats=formats, plan=plan)
+        paths = run_study(args.dataset, None, out, lang=args.lang, formats=formats, plan=plan, **study)
     else:
         paths = run_study(args.data, inst, out, lang=args.lang, formats=formats, encoding=args.encoding,
-                          sheet=_sheet(args.sheet), plan=plan)
+                          sheet=_sheet(args.sheet), plan=plan, **study)
     for kind, p in paths.items():
         _print(f"wrote {kind}: {p}")
     return EXIT_OK
@@ -500,6 +520,15 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", "-o", default="servqual-report", help="output folder (default servqual-report)")
     rp.add_argument("--lang", choices=["zh", "en"], default="zh")
     rp.add_argument("--format", default="html,xlsx,docx", help="comma-separated: html, xlsx, docx (default all three)")
+    rp.add_argument("--exclude", default="straightlining",
+                    help="comma-separated screening rules that exclude a respondent (default straightlining; "
+                         "none keeps everyone and only flags; see `servqual screen`)")
+    rp.add_argument("--segment", help="segment column of the by-group results (default: the first declared segment with "
+                                      "2 to 20 groups; none for no segment)")
+    rp.add_argument("--seed", type=int, default=42, help="seed of parallel analysis and anything else random (default 42)")
+    rp.add_argument("--title", help="report title (default from the questionnaire's title)")
+    rp.add_argument("--ahp", help="filled AHP expert form (.xlsx or .csv written by servqual.write_ahp_form()): AHP weights of the "
+                                  "dimensions, combined with the objective weights")
     rp.set_defaults(func=cmd_report)
 
     sm = sub.add_parser("sem", help="structural equation model (ML, as lavaan) of the questionnaire's structure: "
