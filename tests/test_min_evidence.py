@@ -63,3 +63,13 @@ def test_between_the_minimums_the_analyses_that_have_enough_are_run():
                    for c in st.results["claims"])
     full = _study(211)
     assert [t for t in next(s for s in full.report.sections if s.key == "validity").tables if t.key == "cfa_fit"]
+
+
+def test_groups_below_the_minimum_are_neither_compared_nor_ranked():
+    st = _study(60)  # the first 60 kiosk respondents: 50 women, 10 men
+    evaluation = next(s for s in st.report.sections if s.key == "evaluation")
+    text = " ".join(p.en for p in evaluation.paragraphs)
+    assert st.results["segment"] == "sex"
+    assert "No group comparison: 1 sex group(s) have 30 or more respondents" in text
+    assert "group_comparison" not in st.results and "topsis" not in st.results
+    assert not any(c["id"].startswith(("evaluation.group_comparison", "evaluation.topsis")) for c in st.results["claims"])

@@ -131,7 +131,23 @@ def segments(ctx: StudyContext, sec: Section) -> None:
         sec.add_paragraph(T("未指定分组变量（问卷也未声明可用的分组），因此不做分组比较与 TOPSIS 排序。",
                             "No segment was given or declared, so there is no comparison of groups and no TOPSIS ranking."))
         return
-    cmp_ = ctx.run(sec, T("分组比较", "group comparison"), lambda: compare_groups(kept, inst, by=seg))
+    mn = THRESHOLDS["min_n_group"]
+    sizes = kept[seg].dropna().astype(str).value_counts()
+    groups = [g for g in sizes.index if sizes[g] >= mn.value]
+    small = [g for g in sizes.index if sizes[g] < mn.value]
+    cmp_ = None
+    if len(groups) < 2:
+        sec.add_paragraph(T(
+            f"不做分组比较：{seg} 达到 {int(mn.value)} 人的组有 {len(groups)} 个，比较至少需要 2 个（{mn.citation}）。",
+            f"No group comparison: {len(groups)} {seg} group(s) have {int(mn.value)} or more respondents, and a comparison "
+            f"needs at least 2 ({mn.citation})."))
+    else:
+        if small:
+            sec.add_paragraph(T(f"分组比较不含不足 {int(mn.value)} 人的组：{'、'.join(small)}（{mn.citation}）。",
+                                f"The comparison leaves out the groups below {int(mn.value)} respondents: {', '.join(small)} "
+                                f"({mn.citation})."))
+        sub = kept[kept[seg].astype(str).isin(groups)]
+        cmp_ = ctx.run(sec, T("分组比较", "group comparison"), lambda: compare_groups(sub, inst, by=seg))
     if cmp_ is not None:
         ct = cmp_.table.copy()
         ct.insert(1, "dimension_name", [ctx.dim_name(d) for d in ct["dimension"]])

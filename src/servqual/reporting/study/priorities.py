@@ -23,6 +23,7 @@ from servqual.reporting.report import Section
 from servqual.reporting.study.claims import reference_rule, rule_of
 from servqual.reporting.study.context import StudyContext
 from servqual.reporting.study.registry import section
+from servqual.thresholds import THRESHOLDS
 from servqual.reporting.study.text import SIGNIFICANCE, fmt, p_apa, pct
 
 __all__ = ["priorities"]
@@ -122,9 +123,10 @@ def _from_kpis(ctx: StudyContext, seen: set) -> list:
     return [(
         T(f"使 KPI“{r['name_zh']}”达到目标（{r['target_op']} {r['target']:g}）",
           f"Bring the KPI \"{r['name_en']}\" to its target ({r['target_op']} {r['target']:g})"),
-        T(f"均值 {fmt(r['mean'], 2)}，达标率 {pct(r['attainment_rate'])}",
-          f"mean {fmt(r['mean'], 2)}, attainment rate {pct(r['attainment_rate'])}"),
-        "kpi", r["kpi"], []) for _, r in ka[(ka["segment"].astype(str) == "all") & (ka["status"] == "red")].iterrows()]
+        T(f"均值 {fmt(r['mean'], 2)}，达标率 {pct(r['attainment_rate'])}，n = {int(r['n'])}",
+          f"mean {fmt(r['mean'], 2)}, attainment rate {pct(r['attainment_rate'])}, n = {int(r['n'])}"),
+        "kpi", r["kpi"], []) for _, r in ka[(ka["segment"].astype(str) == "all") & (ka["status"] == "red")
+                                             & (ka["n"] >= THRESHOLDS["min_n_gap"].value)].iterrows()]
 
 
 #: Where priorities come from, in this order: (context attribute, the entries, the basis in words).
