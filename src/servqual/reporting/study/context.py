@@ -45,6 +45,7 @@ from servqual.reporting.study.claims import Claim
 from servqual.reporting.study.registry import SECTIONS
 from servqual.reporting.study.text import COLUMN_LABELS
 from servqual.survey.instrument import Instrument, as_instrument
+from servqual.thresholds import THRESHOLDS, min_n
 
 if TYPE_CHECKING:
     from servqual.psychometrics.measurement import MeasurementReport
@@ -244,7 +245,7 @@ class StudyContext:
         The claim (id ``<section>.<what>``) is kept for ``results.json`` (``study.claims``), where a test
         recomputes it from the tables it names.
         """
-        c = Claim(f"{sec.key}.{what}", sec.key, **fields)
+        c = self.new_claim(sec, what, **fields)
         self.claim_all(sec, [c], lambda cs: say(cs[0]))
         return c
 
@@ -263,8 +264,6 @@ class StudyContext:
 
     def too_few(self, n: int, key: str, predictors: int = 0) -> Text | None:
         """Why an analysis on ``n`` rows is not run: fewer than its minimum (``THRESHOLDS[key]``); None when enough."""
-        from servqual.thresholds import THRESHOLDS, min_n
-
         need, t = min_n(key, predictors), THRESHOLDS[key]
         if n >= need:
             return None
